@@ -24,7 +24,8 @@ describe("reconcile: the bill kept in the usage folder", () => {
     const alone = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
     const together = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", dir, "--bill", join(dir, "bill.csv"), "--format", "json"]);
     expect([together.code, together.stderr]).toEqual([0, ""]);
-    expect(together.stdout).toBe(alone.stdout);
+    // The repeats' rows are named in the file read: the folder's copy.
+    expect(together.stdout.replaceAll(join(dir, "usage.csv"), join(FIX, "usage.csv"))).toBe(alone.stdout);
     expect(JSON.parse(together.stdout).status).toBe("agrees");
   });
 

@@ -64,3 +64,51 @@ describe("diff's worth of refusals where the base card is a set of versions (red
     expect((await diffOf(doubled("2026-11-16", "next_cycle"), "12.21", quotaCut)).code).toBe(1);
   });
 });
+
+/** A card of its own: credits, a Free plan of `included` credits a cycle, and `meters` as written. */
+const toyCard = (version: string, free: string, meters: string) => `provider: toy
+version: "${version}"
+effective: "2026-11-01"
+unit: credits
+currency: USD
+credit_price: "0.01"
+precision: { display: 2, rounding: half-even, round_at: none }
+cycle: { period: monthly }
+categories: { main: { label: Main } }
+pools: { main: { label: Main, when_exhausted: block } }
+grant_kinds: { included: { priority: 1, expires: cycle_end, counts_toward_allowance: true } }
+plans:
+  free: { label: Free, price: 0, ${free} }
+meters:
+${meters}`;
+
+async function toyDiff(base: string, next: string, usage: string) {
+  const dir = mkdtempSync(join(tmpdir(), "red64-"));
+  const files = { "base.yaml": base, "new.yaml": next, "acct.yaml": "plan: free\nanchor: 2026-11-01\ntimezone: UTC\n", "u.csv": usage };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const out = await burnrate(["diff", "--base", join(dir, "base.yaml"), "--card", join(dir, "new.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "json"]);
+  return JSON.parse(out.stdout);
+}
+
+describe("diff's worth of refusals the rows' own prices cannot tell (red64 L1, L3)", () => {
+  it("keeps the base card's own charge of a unique item it refuses", async () => {
+    // Seats unique by user, 1 credit `lo` and 10 `hi`; allowance 30 → 20. The base card charges u1 hi, u4, u5, u6 lo and
+    // u2 hi (23) and refuses u3 hi (10); the new card charges 13 and refuses u2 and u3 (20). Worth 10 → 20, not the
+    // meter's average per seat (23 / 5 = 4.6 → 14.6).
+    const seat = "  seat: { aggregation: unique, key: [user], dimensions: [tier], category: main, pool: main, price: { by: [tier], table: { lo: \"1\", hi: \"10\" } } }\n";
+    const rows = ["u1,hi", "u4,lo", "u5,lo", "u6,lo", "u2,hi", "u3,hi"].map((r, i) => `2026-11-0${i + 2}T00:00:00Z,seat,${r},1`);
+    const json = await toyDiff(toyCard("b", "included: 30", seat), toyCard("n", "included: 20", seat), `timestamp,meter,user,tier,quantity\n${rows.join("\n")}\n`);
+    expect(json.refused[0]).toMatchObject({ meter: "seat", worth: { old: "10", new: "20", delta: "10", delta_percent: "100", priced_by: "base" } });
+  });
+
+  it("prices images the base card served free and the new card refuses whole at the new card's price, not as unknown", async () => {
+    // img 0 → 5 credits with a quota of 0 images on the new card: 2 + 3 images refused, worth 25 at the new card's price;
+    // the base card charged the 10 calls alone, so 25 is 250% of its credits.
+    const meters = (img: string) => `  call: { aggregation: flow, dimensions: [], category: main, pool: main, price: "1" }\n  img: { aggregation: flow, dimensions: [], category: main, pool: main, price: "${img}" }\n`;
+    const base = toyCard("b", "included: 100", meters("0"));
+    const next = toyCard("n", 'included: 100, quota: { meters: [img], requests: 0, overage_price: "0.01" }', meters("5"));
+    const json = await toyDiff(base, next, "timestamp,meter,quantity\n2026-11-02T00:00:00Z,call,10\n2026-11-03T00:00:00Z,img,2\n2026-11-04T00:00:00Z,img,3\n");
+    expect(json.refused[0]).toMatchObject({ meter: "img", worth: { old: "0", new: "25", delta: "25", priced_by: "new" } });
+    expect(json.refused_more_worth).toMatchObject({ old: "0", new: "25", percent_of_base_credits: "250" });
+  });
+});

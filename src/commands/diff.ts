@@ -114,8 +114,8 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   let before: Statement, after: Statement;
   try {
     // Both cards' refused rows weighed at the base card's prices, row by row (row-worth.ts).
-    const refusalWorth = atBasePrices(baseAsReplayed, card);
-    [before, after] = await replayBoth((c) => replayFiles(c, { ...(c === baseAsReplayed ? baseSettings : cardSettings), refusalWorth }, input), baseAsReplayed, card);
+    const weighed = (c: RateCard) => ({ ...(c === baseAsReplayed ? baseSettings : cardSettings), refusalWorth: atBasePrices(baseAsReplayed, card, c === baseAsReplayed ? "base" : "new") });
+    [before, after] = await replayBoth((c) => replayFiles(c, weighed(c), input), baseAsReplayed, card);
   } catch (e) {
     throw e instanceof UserError ? renameHint(e, renamed) : e;
   } finally {

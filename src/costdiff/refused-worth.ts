@@ -76,19 +76,22 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
     const served = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)];
     const at = served.findIndex((c) => c !== undefined && !c.quantity.isZero() && !c.amount.isZero());
     const cost = served[at];
-    r.priced = cost !== undefined;
-    if (cost === undefined) continue;
-    r.pricedBy = at < 2 ? "base" : "new";
     // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
     const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
     const [oldRows, newRows] = [charges.old.get(key), charges.new.get(key)];
     // Every refused row weighed: what each card refuses is worth what the base card charges those rows, whatever the
-    // lines blend (versions, prices moved).
-    if (oldRows !== null && newRows !== null) {
+    // lines blend (versions, prices moved); a meter neither card charged any row of, but whose rows the new card
+    // prices, is worth that (red64 L3: images free under the base card and all refused under the new one were unknown).
+    const rowsKnown = oldRows !== null && newRows !== null && (cost !== undefined || !(oldRows ?? ZERO).plus(newRows ?? ZERO).isZero());
+    r.priced = cost !== undefined || rowsKnown;
+    if (!r.priced) continue;
+    r.pricedBy = at >= 0 && at < 2 ? "base" : "new";
+    if (rowsKnown) {
       r.old = worth(oldRows ?? ZERO);
       r.new = worth(newRows ?? ZERO);
       continue;
     }
+    if (cost === undefined) continue;
     const average = (quantity: Decimal) => quantity.mul(cost.amount).div(cost.quantity);
     const onLines = refusedOnLines(grainsOf.get(key) ?? [], r.quantity, average(ONE));
     const whole = onLines !== undefined && "exact" in onLines ? onLines.exact : undefined;

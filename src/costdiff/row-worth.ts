@@ -14,11 +14,15 @@ type RowPrice = (row: UsageEvent, quantity: Decimal) => Decimal | undefined;
  * get it back (red team, stop 38: images free under the base card). Row by row, so that lines blending a card's
  * versions do not price a row of one version at the other's (red63b H1: a row the base card charged 21 at its first
  * version read 34.70, and --fail-over failed on 10.74% where 6.48% was refused more). A meter's usage whose charge
- * is not the row's alone (an item's, a gauge's level) has none here: its worth is the lines'.
+ * is not the row's alone (an item's, a gauge's level) has none here: its worth is the lines', where the base card's
+ * replay keeps its own charge of each such row refused.
  */
-export function atBasePrices(base: RateCard, card: RateCard): RefusalWorth {
+export function atBasePrices(base: RateCard, card: RateCard, replayed: "base" | "new"): RefusalWorth {
   return {
     cards: [base, card],
+    // The base card's own charge of a row is its price; the new card's is not (red64 L1: a seat refused by the base
+    // card read at the meter's average, 4.6 for 10).
+    ownElse: replayed === "base",
     on(calendar) {
       const [old, now] = [rowPrice(base, calendar), rowPrice(card, calendar)];
       return (row, quantity) => {

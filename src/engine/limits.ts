@@ -131,9 +131,10 @@ export abstract class Limits extends TimelineApplication {
   /** Where the setup weighs refused rows at other prices (ReplaySetup.refusalWorth): the known path leaves them to the full one, which has their rows. */
   protected readonly worthOf = this.setup.refusalWorth?.on(this.setup.calendar);
 
-  /** A refused row at the prices the setup weighs refusals at; none for a charge no row made (a cycle start's). */
-  private weighed({ event, quantity }: Refused): Credits | undefined {
+  /** A refused row at the prices the setup weighs refusals at; where they cannot weigh it (a charge no row made, a cycle start's), its own charge or none. */
+  private weighed({ event, quantity, credits }: Refused): Credits | undefined {
     const worth = event === undefined ? undefined : this.worthOf!(event, quantity);
-    return worth === undefined ? undefined : this.scale.of(worth);
+    if (worth !== undefined) return this.scale.of(worth);
+    return this.setup.refusalWorth!.ownElse ? credits : undefined;
   }
 }

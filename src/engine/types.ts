@@ -95,6 +95,8 @@ export interface ReplaySetup {
  */
 export interface RefusalWorth {
   readonly cards: readonly RateCard[];
+  /** Where it cannot weigh a row (an item's charge, a cycle start's), the replay's own charge of it stands: the base card's replay, whose own prices they are. */
+  readonly ownElse: boolean;
   /** On one replay's calendar: a refused row's worth in credits (of `quantity`, all of it or the rest of a split row); undefined where it cannot be told. */
   on(calendar: Calendar): (row: UsageEvent, quantity: Decimal) => Decimal | undefined;
 }

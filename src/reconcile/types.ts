@@ -209,8 +209,8 @@ export interface Reconciliation {
   payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
   /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
   fallbacks: readonly FallbackNearMiss[];
-  /** What the replay of the usage read: its accounts (for the warning of a customer spelled two ways, as statement's) and its rows, with those left out before the first cycle (--skip-before-anchor). */
-  replayed: Pick<Statement, "accounts" | "events" | "beforeFirstCycle">;
+  /** What the replay of the usage read: its accounts (for the warning of a customer spelled two ways, as statement's) and its rows, with those left out before the first cycle (--skip-before-anchor) and those counted once as repeats. */
+  replayed: Pick<Statement, "accounts" | "events" | "beforeFirstCycle" | "duplicateEvents">;
   /** The bill's credit rows (charge category Credit), in bill order: listed and totalled, never inside a line's amount. */
   credits: CreditRow[];
   /** The bill mapping's `credits:`: whether each credit needs attention. */

@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../yaml/codec.js";
+import { duplicateEvents, usageEvents } from "./statement.js";
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 import { DIFFERENCE_CLASSES, LINE_STATUSES } from "../reconcile/types.js";
 
@@ -100,6 +101,8 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
   lines: array(line, "every aligned line with its status: the sign-off sheet"),
   outside_bill: array(object({ start: instant(), end: instant(), computed_amount: decimalString() }), "computed cycles the bill does not cover"),
   other_accounts: array(object({ account: str(), computed_amount: decimalString() }), "accounts in the usage the bill does not name"),
+  usage_events: usageEvents,
+  duplicate_events: duplicateEvents,
   ignored: array(withOptional(object({ cycle: nullable(instant("the start of the cycle the rows' period names; null where it names none")), activity: str(), rows: count(), amount: decimalString(), unit: str("the card's unit, which the amount is read in") }), { account: optional.account }), "bill rows a mapping sets aside, summed by activity, account and cycle"),
   credits: object({
     rule: { enum: ["pass", "fail"], description: "the bill mapping's credits: (pass, the default: listed and totalled; fail: each needs attention)" },

@@ -105,26 +105,32 @@ const versionsUsed = array(object({
   from: instant("when it began to price events"),
 }), "the card versions that priced lines, when --card is repeated");
 
+/** The usage rows a replay read, priced, counted once and refused: a statement's, and the usage a reconciliation replayed. */
+export const usageEvents: JsonSchema = object({
+  read: count("usage rows read, after rows skip_rows: leaves out and rows before the anchor left out by --skip-before-anchor"),
+  priced: count("rows priced against the card: read less duplicates; a row priced and then refused (credits, a quota, a gate) counts here and in rejected"),
+  duplicates: count("rows whose event_id was seen before, counted once, never priced"),
+  rejected: count("rows refused: priced and not charged"),
+}, "usage rows: read = priced + duplicates; charged = priced - rejected");
+
+/** Every repeat by event_id with both of its rows. */
+export const duplicateEvents: JsonSchema = object({
+  listed: array(object({
+    event_id: str(),
+    meter: str(),
+    first: str("FILE:LINE of the row the event_id was first seen on (priced)"),
+    repeat: str("FILE:LINE of the repeat (counted, not priced)"),
+  }), `every repeat by event_id in replay order, up to ${LISTED_DUPLICATES}`),
+  omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
+}, "events whose event_id was seen before, each with both of its rows");
+
 export const statementSchema: JsonSchema = withOptional(contract("statement", "burnrate statement --format json", {
   card: cardIdentity,
   unit: str(),
   currency: str(),
   timezone: str(),
-  events: object({
-    read: count("usage rows read, after rows skip_rows: leaves out and rows before the anchor left out by --skip-before-anchor"),
-    priced: count("rows priced against the card: read less duplicates; a row priced and then refused (credits, a quota, a gate) counts here and in rejected"),
-    duplicates: count("rows whose event_id was seen before, counted once, never priced"),
-    rejected: count("rows refused: priced and not charged"),
-  }, "usage rows: read = priced + duplicates; charged = priced - rejected"),
-  duplicate_events: object({
-    listed: array(object({
-      event_id: str(),
-      meter: str(),
-      first: str("FILE:LINE of the row the event_id was first seen on (priced)"),
-      repeat: str("FILE:LINE of the repeat (counted, not priced)"),
-    }), `every repeat by event_id in replay order, up to ${LISTED_DUPLICATES}`),
-    omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
-  }, "events whose event_id was seen before, each with both of its rows"),
+  events: usageEvents,
+  duplicate_events: duplicateEvents,
   accounts: array(withOptional(object({ account: str(), plan: str(), cycles: array(cycleSchema) }), {
     rewards_only: { const: true, description: "a creator the account file does not name, with no usage of its own: shown its rewards, on no plan (each cycle's subscription_end at its start: no fee, no included credits)" },
     cycles_left_out: object({

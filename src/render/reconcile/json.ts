@@ -1,4 +1,5 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
+import { duplicateEventsJson } from "../shared/duplicate-events.js";
 import { computedQuantity, meterName, needsAttention, summarize, type Direction } from "../../reconcile/summary.js";
 import type { AlignedLine, Difference, InvoiceTotal, MovedByCut, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
@@ -152,6 +153,8 @@ export function reconcileJson(r: Reconciliation): object {
     lines: r.lines.map((l) => lineJson(l, units)),
     outside_bill: r.outsideBill.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end), computed_amount: formatExact(c.amount) })),
     other_accounts: r.otherAccounts.map((a) => ({ account: a.account, computed_amount: formatExact(a.amount) })),
+    usage_events: r.replayed.events,
+    duplicate_events: duplicateEventsJson(r.replayed),
     ignored: r.ignored.map((i) => ({
       cycle: i.cycleStart === undefined ? null : formatInstant(i.cycleStart),
       ...(i.account === undefined ? {} : { account: i.account }),

@@ -7,6 +7,7 @@ import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { exactGrouped } from "../shared/numbers.js";
 import { dimensionText } from "../shared/summary.js";
+import { fileLine } from "../shared/file-line.js";
 
 const STATUS: Record<Status, string> = {
   agrees: "the bill agrees with the usage",
@@ -85,6 +86,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Tolerance", tolerance !== "" ? tolerance : `none (exact)${passing(rounded, shifted)}`],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ...notOnBill(r.otherAccounts, amount),
+        ...repeats(r),
         ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits)}`],
       ],
     },
@@ -286,4 +288,16 @@ function otherAccountsNotes(others: Reconciliation["otherAccounts"], amount: (v:
   const named = largest.length === 0 ? "" : `; the largest ${largest.map((a) => `${a.account} (${amount(a.amount)})`).join(", ")}`;
   const nothing = idle === 0 ? "" : `, ${idle.toLocaleString("en-US")} of them nothing`;
   return [`${others.length.toLocaleString("en-US")} accounts are not on the bill, not compared: ${amount(total)} in these cycles${nothing}${named}; --format json lists each (other_accounts).`];
+}
+
+/**
+ * The usage rows counted once as repeats of an event_id: a sign-off sheet accounts for every row the log has (newcomer63b
+ * M4: six repeated request ids were in no table, note or key of reconcile's).
+ */
+function repeats(r: Reconciliation): (readonly [string, string])[] {
+  const { duplicates, read } = r.replayed.events;
+  if (duplicates === 0) return [];
+  const first = r.replayed.duplicateEvents?.listed[0];
+  const example = first === undefined ? "" : `, first ${first.eventId} (${fileLine(first.repeat)}, seen at ${fileLine(first.first)})`;
+  return [["Repeats", `${duplicates.toLocaleString("en-US")} of ${read.toLocaleString("en-US")} usage row(s) counted once: their event_id was seen before${example}; --format json lists them`]];
 }

@@ -1,6 +1,7 @@
 import { formatExact } from "../../money.js";
 import type { AccountStatement, CycleStatement, Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
+import { duplicateEventsJson } from "../shared/duplicate-events.js";
 import { fileLine } from "../shared/file-line.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { cycleMoney, cycleMoneyJson } from "./money.js";
@@ -67,15 +68,6 @@ function accountJson(a: AccountStatement, currency: string, card: RateCard | und
     ...(a.rewardsOnly ? { rewards_only: true } : {}),
     ...leftOutJson(a),
     cycles: cycles.map((c) => ({ ...cycleJson(c, currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
-  };
-}
-
-/** Every repeat by event_id, with both rows; `omitted` counts those past the listing's bound. */
-function duplicateEventsJson(statement: Statement): object {
-  const d = statement.duplicateEvents ?? { listed: [], omitted: 0 };
-  return {
-    listed: d.listed.map((e) => ({ event_id: e.eventId, meter: e.meter, first: fileLine(e.first), repeat: fileLine(e.repeat) })),
-    omitted: d.omitted,
   };
 }
 
