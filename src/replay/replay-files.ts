@@ -31,6 +31,7 @@ import { retimedEvents, retimedRows, usageOfAccounts, type Retime } from "../usa
 import { accountsAtOnce, PartsWhereMany, type PartReplay } from "./account-parts.js";
 import { refuseRowsOfNoAccount } from "./rows-of-no-account.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
+import { emptyUsageFile } from "../usage/sources.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
@@ -84,6 +85,7 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
   input.progress?.begin();
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
+  if (stdin !== undefined && input.files.length > 1 && emptyUsageFile(stdin.file)) input.skipped?.emptyStdin(input.files.length);
   try {
     // Read before any file, so that a number not understood is refused whatever the log holds.
     const atOnce = input.accountsAtOnce ?? accountsAtOnce();

@@ -41,6 +41,15 @@ export class SkippedRows {
     const empty = emptyFilesNote(usage);
     if (empty !== undefined) this.folders.push(empty);
   }
+  /**
+   * Standard input among several usage files, empty: read as no usage, and said, as an empty file is (red63b M5: a
+   * failed pipe, `zcat missing.gz | burnrate statement --usage - --usage day2.csv`, lost its usage in silence).
+   */
+  emptyStdin(files: number): void {
+    const note = `burnrate: note: standard input (--usage -), 1 of the ${files} usage files, is empty, without even a header: read as no usage; a failed pipe (a command before it that found nothing, or failed) leaves it so too, and its usage is then missing from what is read\n`;
+    if (!this.folders.includes(note)) this.folders.push(note);
+  }
+
   /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
   private readonly zoned = new Map<string, ColumnMapping>();
 

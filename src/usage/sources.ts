@@ -363,15 +363,18 @@ export function undoHint(canonical: string, file: string, place: Place | undefin
  */
 export function filesWithBytes(files: readonly string[]): readonly string[] {
   if (files.length < 2) return files;
-  const full = files.filter((file) => {
-    try {
-      const stat = statSync(file);
-      return file === "-" || !stat.isFile() || (stat.size > 0 && !(stat.size <= EMPTY_GZIP_BYTES && emptyGzip(file)));
-    } catch {
-      return true;
-    }
-  });
+  const full = files.filter(holdsBytes);
   return full.length === 0 ? files : full;
+}
+
+/** Whether a usage file may hold rows: not 0 bytes, nor a gzip of nothing; standard input and what is not a regular file may. */
+function holdsBytes(file: string): boolean {
+  try {
+    const stat = statSync(file);
+    return file === "-" || !stat.isFile() || (stat.size > 0 && !(stat.size <= EMPTY_GZIP_BYTES && emptyGzip(file)));
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -382,9 +385,7 @@ export function filesWithBytes(files: readonly string[]): readonly string[] {
  */
 export function emptyFilesNote(files: readonly string[]): string | undefined {
   if (files.length < 2) return undefined;
-  const kept = new Set(filesWithBytes(files));
-  // A file of line ends alone (`echo "$out" > day.csv` with nothing in $out), or a byte-order mark, is read as no rows too (red63b M4).
-  const empty = files.filter((file) => !kept.has(file) || lineEndsAlone(file));
+  const empty = files.filter(emptyUsageFile);
   // A run of nothing but empty files is refused by the reader.
   if (empty.length === 0 || empty.length === files.length) return undefined;
   const them = empty.length === 1 ? `1 of the ${files.length} usage files is` : `${empty.length} of the ${files.length} usage files are`;
@@ -394,6 +395,11 @@ export function emptyFilesNote(files: readonly string[]): string | undefined {
   const where = folders.size === 1 ? ` in ${JSON.stringify(dirname(empty[0]!))}` : "";
   const list = `${names.slice(0, 10).map((name) => JSON.stringify(name)).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
   return `burnrate: note: ${them} empty, without even a header (${list}${where}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`;
+}
+
+/** Whether a usage file holds nothing, not even a header: 0 bytes, or line ends alone (`echo "$out" > day.csv` with nothing in $out, red63b M4), maybe gzipped. */
+export function emptyUsageFile(file: string): boolean {
+  return !holdsBytes(file) || lineEndsAlone(file);
 }
 
 /** Whether a small file holds line ends alone, maybe after a byte-order mark, maybe gzipped: read as no rows. */
