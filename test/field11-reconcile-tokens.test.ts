@@ -53,7 +53,8 @@ describe("reconcile on a token-priced meter", () => {
     expect(pasted.explanation).toBe(
       "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check: the bill has 2 for 0.42, usage 1 from 1 event(s) for 0.21; the bill gives this line on 2 rows, and bill.csv:4 repeats bill.csv:3 exactly (quantity and amount)",
     );
-    expect(r.stderr).toBe("burnrate: 2 bill difference(s) need attention; first: 2026-11-01T00:00:00Z request duplicate_events, over tolerance\n");
+    // The largest of the two: the repeat's 0.45 cents, beside the pasted row's 0.21.
+    expect(r.stderr).toBe("burnrate: 2 bill difference(s) need attention; largest: 2026-11-01T00:00:00Z request duplicate_events, over tolerance\n");
   });
 
   it("a bill's account the usage never names gets the near miss it probably is", async () => {
