@@ -4,7 +4,7 @@ import { atBasePrices } from "../costdiff/row-worth.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { withPricesAtZero } from "../costdiff/added-prices.js";
 import { accountWarnings, cardPathOf, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
-import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine, type RefusedRow } from "../costdiff/compare.js";
+import { compareStatements, delta, lineName, refusalsMoved, type PricedLine, type RefusedRow } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
@@ -176,7 +176,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
-    ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
+    ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit, options.failOver)}`] : []),
     ...(result.failOver?.refused ? [refusedFinding(result.refusedMore!, { ...refusedUnits, percent: options.failOver!, base: result.comparison.total.old })] : []),
     ...(result.failOver?.expired ? [`${card.unit} customers lose to a changed expiry rise by more than --fail-over ${formatExact(options.failOver!)}% of the ${formatExact(result.comparison.total.old)} ${card.unit} the base card charged: ${lostText(lost!, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}`] : []),
     ...(result.failOver?.prices ? [`total ${card.unit} on the usage both cards serve rise by more than --fail-over ${options.failOver}%, by the prices: ${formatExact(result.comparison.served.old)} → ${formatExact(result.comparison.served.new)} (the events the new card refuses, charged nothing, left out)`] : []),
@@ -192,21 +192,21 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }
 
-function signedChange(t: PricedLine | GateResult["tripped"][number] | MoneyChange, unit: string): string {
+function signedChange(t: PricedLine | GateResult["tripped"][number] | MoneyChange, unit: string, limit?: Decimal): string {
   const change = delta(t);
-  const percent = deltaPercent(t);
+  const percent = gatePercent({ old: t.old, new: t.new }, limit);
   return `${change.gt(0) ? "+" : ""}${formatExact(change)} ${unit}${percent === undefined ? ", from 0" : ` (${percent.gt(0) ? "+" : ""}${formatExact(percent)}%)`}`;
 }
 
 /** `--fail-over-line`: how many priced lines, and the largest rise, with its old and new cost over the corpus. */
 function lineFinding(gate: LineGate, unit: string): string {
   const first = gate.tripped[0]!;
-  return `${gate.tripped.length} priced line(s) past --fail-over-line ${formatExact(gate.percent)}%; largest: ${lineName(first)} ${formatExact(first.old)} → ${formatExact(first.new)} ${unit}, ${signedChange(first, unit)} over the usage`;
+  return `${gate.tripped.length} priced line(s) past --fail-over-line ${formatExact(gate.percent)}%; largest: ${lineName(first)} ${formatExact(first.old)} → ${formatExact(first.new)} ${unit}, ${signedChange(first, unit, gate.percent)} over the usage`;
 }
 
 /** Paid credits drawn: the rise, and the share of the base card's credits it is, which the percentage gates judge. */
-function paidShare(t: Totals & { percentOf: Decimal }, unit: string): string {
-  const share = gatePercent(t);
+function paidShare(t: Totals & { percentOf: Decimal }, unit: string, limit?: Decimal): string {
+  const share = gatePercent(t, limit);
   return `${delta(t).gt(0) ? "+" : ""}${formatExact(delta(t))} ${unit}${share === undefined ? ", from 0" : ` (${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(t.percentOf)} ${unit} charged)`}`;
 }
 
@@ -214,7 +214,7 @@ function paidShare(t: Totals & { percentOf: Decimal }, unit: string): string {
 function moneyGateFinding(g: GateResult, units: { unit: string; currency: string; zone: Zone }): string {
   const first = g.money[0]!;
   const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${units.unit}` : `${formatExact(g.limit)}%`;
-  return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${first.percentOf === undefined ? signedChange(first, units.currency) : paidShare({ ...first, percentOf: first.percentOf }, units.unit)} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
+  return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${first.percentOf === undefined ? signedChange(first, units.currency, percentLimit(g)) : paidShare({ ...first, percentOf: first.percentOf }, units.unit, percentLimit(g))} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
 }
 
 /**
@@ -253,16 +253,19 @@ function lostText(lost: CreditsLost, units: { unit: string; currency: string; zo
 
 /** `--fail-over` on the refused usage's worth, as a share of the credits the base card charged. */
 function refusedFinding(more: RefusedMore, limit: RefusedUnits & { percent: Decimal; base: Decimal }): string {
-  const share = gatePercent({ ...more.worth, percentOf: limit.base });
+  const share = gatePercent({ ...more.worth, percentOf: limit.base }, limit.percent);
   const size = share === undefined ? "from 0" : `${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(limit.base)} ${limit.unit} it charged`;
   const unpriced = more.rows.some((r) => !r.priced) ? ", and some of it has no price to be worth anything at (fail closed)" : "";
   return `usage refused under the new card rises by more than --fail-over ${formatExact(limit.percent)}%: worth ${limit.worth(more.worth.old)} → ${limit.worth(more.worth.new)} ${limit.unit} ${worthAtAll(more.rows)} (${size})${unpriced}, in ${more.rows.length} meter(s) of the accounts' cycles; largest: ${refusedRowText(largestRefused(more), limit)}`;
 }
 
+/** A percentage gate's limit, which its findings' shares are said beside; none for an -amount gate's. */
+const percentLimit = (g: GateResult): Decimal | undefined => (g.flag.endsWith("-amount") ? undefined : g.limit);
+
 /** One line per tripped gate: how many meters, and the largest of them. */
 function gateFinding(g: GateResult, unit: string, zone: Zone): string {
   const first = g.tripped[0]!;
-  const size = signedChange(first, unit);
+  const size = signedChange(first, unit, percentLimit(g));
   const moved = refusalsMoved(first);
   const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${unit}` : `${formatExact(g.limit)}%`;
   return `${g.tripped.length} meter change(s) past ${g.flag} ${limitText}; largest: ${first.meter} ${size} in the cycle from ${zone.localDate(first.start)}, account ${first.account}`

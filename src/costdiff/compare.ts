@@ -239,11 +239,21 @@ export function lineName(line: PricedLine): string {
   return [line.meter, line.component, line.kind === "usage" ? undefined : line.kind, ...dimensions].filter((p) => p !== undefined && p !== "").join(" · ");
 }
 
+/**
+ * Whether a change is more than `limit` percent of its own old amount, or of `percentOf` where it has one: exactly, the
+ * change a hundred times against the limit times the amount, never its percentage rounded to show (newcomer64 H1: +5.004%
+ * passed --fail-over 5, read as 5.00, and +4.996% failed --fail-over 4.999). From 0 any change is past it.
+ */
+export function pastPercent(t: Totals & { percentOf?: Decimal }, limit: Decimal): boolean {
+  const change = t.new.minus(t.old);
+  if (change.isZero()) return false;
+  const of = (t.percentOf ?? t.old).abs();
+  return of.isZero() || change.abs().mul(100).gt(limit.mul(of));
+}
+
 /** `--fail-over PCT` on the total, `--fail-over-line PCT` on a priced line: it rose by more than PCT percent (any rise from zero counts). */
 export function exceeds(t: Totals, percent: Decimal): boolean {
-  if (!t.new.gt(t.old)) return false;
-  const p = deltaPercent(t);
-  return p === undefined || p.gt(percent);
+  return t.new.gt(t.old) && pastPercent(t, percent);
 }
 
 function sum(values: readonly Decimal[]): Decimal {

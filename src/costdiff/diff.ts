@@ -4,9 +4,9 @@ import type { EffectiveInside } from "./single-effective.js";
 import type { CardChange } from "./card-changes.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { CostComparison, RefusedRow, Totals } from "./compare.js";
-import { delta, exceeds, type PricedLine } from "./compare.js";
+import { delta, exceeds, pastPercent, type PricedLine } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
-import { gatePercent, type MoneyComparison } from "./money.js";
+import type { MoneyComparison } from "./money.js";
 import { rateRises, unmeasuredRises } from "./unmeasured.js";
 
 /** Everything `burnrate diff` reports: the same usage priced by two cards, how the cards differ, and the gates. */
@@ -148,14 +148,12 @@ function failOver({ comparison, money }: DiffInputs, percent: Decimal, more: Ref
   const credits = exceeds(comparison.total, percent);
   const inMoney = money.total !== undefined && exceeds(money.total, percent);
   // Of the credits the base card charged, as the per-cycle gates take it: the share of the usage now paid from top-ups.
-  const paidPercent = gatePercent({ ...money.paidDrawn, percentOf: money.baseCredits });
-  const paidCredits = money.paidDrawn.new.gt(money.paidDrawn.old) && (paidPercent === undefined || paidPercent.gt(percent));
+  const rises = (t: Totals & { percentOf: Decimal }) => t.new.gt(t.old) && pastPercent(t, percent);
+  const paidCredits = rises({ ...money.paidDrawn, percentOf: money.baseCredits });
   const prices = !credits && exceeds(comparison.served, percent);
   // Of the credits the base card charged, as the paid credits: the worth of the usage now refused, each cycle's rise alone.
-  const lost = more === undefined ? undefined : gatePercent({ ...more.worth, percentOf: comparison.total.old });
-  const refused = more !== undefined && (more.rows.some((r) => !r.priced) || lost === undefined || lost.gt(percent));
-  const expiredShare = money.lost === undefined ? undefined : gatePercent({ ...money.lost.credits, percentOf: comparison.total.old });
-  const expired = money.lost !== undefined && (expiredShare === undefined || expiredShare.gt(percent));
+  const refused = more !== undefined && (more.rows.some((r) => !r.priced) || rises({ ...more.worth, percentOf: comparison.total.old }));
+  const expired = money.lost !== undefined && rises({ ...money.lost.credits, percentOf: comparison.total.old });
   return { percent, exceeded: credits || inMoney || paidCredits || prices || refused || expired, credits, money: inMoney, paidCredits, prices, refused, expired };
 }
 

@@ -1,6 +1,6 @@
 import type { Decimal } from "../money.js";
-import { delta, deltaPercent, type CostRow, type Totals } from "./compare.js";
-import { gatePercent, inCredits, type MoneyChange } from "./money.js";
+import { delta, pastPercent, type CostRow, type Totals } from "./compare.js";
+import { inCredits, type MoneyChange } from "./money.js";
 
 /** The per-meter gates of `burnrate diff`: by how much one meter may move, in one cycle and account. */
 export const GATE_FLAGS = ["--fail-over-meter", "--fail-over-amount", "--fail-under-meter", "--fail-under-amount"] as const;
@@ -30,8 +30,7 @@ function past(row: Totals & { percentOf?: Decimal }, gate: GateLimit, amountLimi
   if (rising ? !change.gt(0) : !change.lt(0)) return false;
   // No limit where money has no rate to credits: any change in the gate's direction trips it (fail closed).
   if (gate.flag.endsWith("-amount")) return amountLimit.limit === undefined || change.abs().gt(amountLimit.limit);
-  const percent = row.percentOf === undefined ? deltaPercent(row) : gatePercent(row);
-  return percent === undefined || percent.abs().gt(gate.limit);
+  return pastPercent(row, gate.limit);
 }
 
 /**

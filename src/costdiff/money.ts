@@ -5,7 +5,7 @@ import { versionOf } from "../ratecard/plan-fee.js";
 import { INCLUDED, type Expiry, type RateCard } from "../ratecard/types.js";
 import { Zone, type Instant } from "../time.js";
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
-import type { Totals } from "./compare.js";
+import { pastPercent, type Totals } from "./compare.js";
 import { creditsLost, expiredRows, expiryChanged, lapses, type CreditsLost, type CycleLapses, type ExpiredRow } from "./expired.js";
 
 /**
@@ -75,14 +75,25 @@ export function unknownSide(m: MoneyChange): "old" | "new" | "both" | undefined 
 }
 
 /**
- * A change's percentage as the percentage gates judge it: of its own old amount, or of `percentOf` where it has one;
- * undefined from 0 (a rise from nothing is past any percentage).
+ * A change's percentage as the percentage gates judge it: of its own old amount, or of `percentOf` where it has one,
+ * to 2 places, or beside a `limit` it is past, to as many as say so; undefined from 0 (a rise from nothing is past any
+ * percentage). The gates decide by pastPercent, not by it.
  */
-export function gatePercent(t: Totals & { percentOf?: Decimal }): Decimal | undefined {
+export function gatePercent(t: Totals & { percentOf?: Decimal }, limit?: Decimal): Decimal | undefined {
   const of = t.percentOf ?? t.old;
   if (of.isZero()) return t.new.eq(t.old) ? ZERO : undefined;
-  return t.new.minus(t.old).mul(100).div(of).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+  const exact = t.new.minus(t.old).mul(100).div(of);
+  if (limit === undefined) return exact.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+  // Beside a limit, to as many places as say on which side of it the share is: +5.004% is not "+5%" past a limit of 5,
+  // nor +4.996% "+5%" past 4.9959 (newcomer64 H1).
+  const past = pastPercent(t, limit);
+  for (let places = Math.max(2, limit.decimalPlaces() + 1); places < 20; places++) {
+    const shown = exact.toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN);
+    if (shown.abs().gt(limit) === past) return shown;
+  }
+  return exact;
 }
+
 
 /** Whether an item is counted in money (the card's currency) or in credits. */
 export const inCredits = (item: MoneyItem): boolean => item === "paid_credits_drawn" || item === "expired_credits";

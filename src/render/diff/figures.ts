@@ -1,5 +1,5 @@
 import type { CostDiff } from "../../costdiff/diff.js";
-import { delta, deltaPercent, type Totals } from "../../costdiff/compare.js";
+import { delta, type Totals } from "../../costdiff/compare.js";
 import { gatePercent, inCredits, type MoneyChange } from "../../costdiff/money.js";
 import { formatFixed, type Decimal } from "../../money.js";
 import { minorDigits } from "../../ratecard/cycle-money.js";
@@ -56,10 +56,11 @@ export class Figures {
     return `${this.amount(t.old, n)}${between}${this.amount(t.new, n)}`;
   }
 
+  /** To 2 places, or beside the --fail-over limit to as many as say on which side of it the change is (gatePercent). */
   percent(t: Totals): string {
-    const p = deltaPercent(t);
+    const p = gatePercent({ old: t.old, new: t.new }, this.d.failOver?.percent);
     if (p === undefined) return "new";
-    return `${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}%`;
+    return `${p.gt(0) ? "+" : ""}${formatFixed(p, Math.max(2, p.decimalPlaces()))}%`;
   }
 
   change(t: Totals): string {
