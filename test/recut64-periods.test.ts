@@ -79,3 +79,44 @@ describe("reconcile compares the fee of a moved cycle that starts after the log'
     expect(december).toMatchObject({ status: "only_in_usage", class: "missing_on_bill" });
   });
 });
+
+// red64b M1, M2, M3: the declared cut on the other ways a bill is re-cut. Floopy (effective from January, so that
+// October's rows are priced) in New York; gpt-4o at 0.00025 cents a token in. Rows: Oct 15 2,000 tokens; 2026-11-01T02Z
+// 4,000 (October 31 in New York, November in UTC); Nov 15 1,000; 2026-12-01T03Z 8,000 (November 30 in New York). At
+// UTC months: October 2,000 (0.005 USD), November 5,000 (0.0125), December 8,000 (0.02).
+describe("reconcile honours a declared cut on a bill of an account whose cycles moved, and of instants (red64b)", () => {
+  const floopy = () => readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace('effective: "2026-11-01"', 'effective: "2026-01-01"');
+  function args(account: string, bill: string, card = floopy()): string[] {
+    const dir = mkdtempSync(join(tmpdir(), "recut64-"));
+    writeFileSync(join(dir, "card.yaml"), card);
+    writeFileSync(join(dir, "account.yaml"), `anchor: 2026-10-01\ntimezone: America/New_York\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-10-01" }\n${account}`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-10-15T12:00:00Z,request,gpt-4o,openai,2000,0\n2026-11-01T02:00:00Z,request,gpt-4o,openai,4000,0\n2026-11-15T12:00:00Z,request,gpt-4o,openai,1000,0\n2026-12-01T03:00:00Z,request,gpt-4o,openai,8000,0\n");
+    writeFileSync(join(dir, "bill.csv"), `period_start,activity,model,provider,quantity,amount,currency\n${bill}`);
+    writeFileSync(join(dir, "bill.csv.mapping.yaml"), 'cut: "00:00 UTC"\n');
+    return ["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv")];
+  }
+  const usage = (period: (month: string) => string) => ["10,2000,0.005", "11,5000,0.0125", "12,8000,0.02"].map((r) => { const [m, q, a] = r.split(","); return `${period(m!)},request:input_tokens,gpt-4o,openai,${q},${a},USD\n`; }).join("");
+
+  it("re-cuts at UTC months an account whose upgrade started a cycle of its own", async () => {
+    // Free from October 1, Pro (20 USD) from November 10 with new_cycle: November owes Pro's fee from the 10th, December
+    // the next one's from December 10.
+    const card = `${floopy()}\nplan_changes: { upgrade: new_cycle }\n`;
+    const bill = `${usage((m) => `2026-${m}-01`)}2026-11-01,plan,,,,20,USD\n2026-12-01,plan,,,,20,USD\n`;
+    const r = await burnrate([...args("plan: free\nchanges:\n  - { at: 2026-11-10, plan: pro }\n", bill, card), "--format", "json"]);
+    expect(JSON.parse(r.stdout).lines.filter((l: { status: string }) => l.status !== "agrees")).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it("compares the fees of a bill of instants at UTC months, as the same bill of dates, and dates its lines at the cut", async () => {
+    // Pro all along: each UTC month holds one New York cycle start, and owes its 20 USD.
+    const bill = `${usage((m) => `2026-${m}-01T00:00:00Z`)}${["10", "11", "12"].map((m) => `2026-${m}-01T00:00:00Z,plan,,,,20,USD\n`).join("")}`;
+    const r = await burnrate([...args("plan: pro\n", bill), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect([json.money.bill_total, json.money.computed_total]).toEqual(["60", "60"]);
+    // The table dates the bill's periods in UTC, where they start, not on New York's September 30.
+    const table = await burnrate([...args("plan: pro\n", bill), "--format", "table"]);
+    expect(table.stdout).toContain("Cycles               2026-10-01 to 2026-10-31, 2026-11-01 to 2026-11-30, 2026-12-01 to 2026-12-31");
+    expect(table.stdout).toContain("the bill's cycles start on 2026-10-01 (UTC)");
+  });
+});

@@ -4,7 +4,7 @@ import type { BillCharge } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { Calendar, type Instant } from "../time.js";
-import { offAnchorCalendar } from "./recut.js";
+import { calendarAtCut, offAnchorCalendar } from "./recut.js";
 
 /**
  * An account's cycles after an upgrade that started a new cycle (`upgrade: new_cycle`): the calendar's up to the
@@ -107,7 +107,7 @@ export function billCut(charges: readonly BillCharge[], statement: Statement, ow
  */
 function billCalendar(charges: readonly BillCharge[], own: Calendar, { moved, movedOnes, cut }: { moved: boolean; movedOnes: Calendar | undefined; cut: DeclaredCut }): Calendar | undefined {
   try {
-    return offAnchorCalendar(charges, own, cut) ?? (moved ? own : undefined);
+    return offAnchorCalendar(charges, own, cut) ?? (moved ? calendarAtCut(own, cut) : undefined);
   } catch (e) {
     if (!(e instanceof UserError) || movedOnes === undefined) throw e;
     for (const c of charges) cycleOfPeriod(c.period, movedOnes, c.periodCell);

@@ -1,8 +1,7 @@
-import { DateTime } from "luxon";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
-import type { Bill, BillCharge, IgnoredRow } from "../bill/types.js";
+import type { Bill, IgnoredRow } from "../bill/types.js";
 import type { BoundaryRule, DeclaredCut } from "../bill/mapping.js";
 import { versionAtInstant } from "../bill/period-price.js";
 import { unsaidCurrency, unsaidUnit } from "../bill/unsaid-currency.js";
@@ -23,7 +22,7 @@ import { atDeclaredCut, declaredHypothesis } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
-import { recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
+import { onAccountDays, periodStart, recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
 import type { AlignedLine, BoundaryFound, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
@@ -50,7 +49,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   // recurring charges (red team, stop 36: January's fee, billed after the log's last row, read as a re-cut). Replayed
   // again only where the bill goes past the usage's last cycle.
   const first = await replayFiles(card, input.settings, input.usage);
-  const settings = throughBill(input.settings, bill.charges, first);
+  const settings = throughBill(input.settings, bill, first);
   const replayed = settings === input.settings ? first : await replayFiles(card, settings, input.usage);
   const own = calendarOf(replayed, settings);
   refuseBeforeAnchor(bill.charges, own, settings.anchor);
@@ -194,7 +193,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   const versionAt = versionAtInstant(card, settings.zone);
   // A bill by the calendar's months of accounts whose cycles an upgrade moved owes, each month, the fees of the
   // cycles that start in it (red team, stop 37); a bill cut at other days compares none.
-  const statement: CutStatement = bills ? await recut(card, settings, ctx.usage, bills, bills === ctx.own) : replayed;
+  const statement: CutStatement = bills ? await recut(card, settings, ctx.usage, bills, bills === ctx.own || onAccountDays(bills, ctx.own)) : replayed;
   const cycles = new Set([...charges.map((c) => c.cycle), ...payments.map((p) => p.cycle)]);
   const own = aligner.align(statement, charges, cycles, accounts);
   attachRefusals(own, replayed, calendar);
@@ -315,7 +314,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     cycles: [...cycles].sort((a, b) => a - b),
     lines,
     sheet,
-    recut: bills ? { accountStart: part.moved ?? ctx.own.start(0), billStart: bills.start(0), ...(whose === undefined ? {} : { accounts: whose }) } : undefined,
+    recut: bills ? { accountStart: part.moved ?? ctx.own.start(0), billStart: bills.start(0), ...(bills.zone === ctx.own.zone ? {} : { zone: bills.zone }), ...(whose === undefined ? {} : { accounts: whose }) } : undefined,
     // The cycles outside the bill at its cut hold what the cut moved out of it.
     outsideBill: outsideBill(found?.statement ?? statement, cycles, accounts),
     granted: granted(statement, cycles, accounts),
@@ -422,15 +421,18 @@ function cycleStartOf(row: IgnoredRow, calendar: Calendar): Instant | undefined 
  * cycles end: a month of the bill holds the fee of an account's cycle that starts in it after the log's last row (red63e
  * M2: Pro's cycle from December 10, `new_cycle` having moved the account's cycles, was not compared on December's bill).
  */
-function throughBill(settings: AccountSettings, charges: readonly BillCharge[], replayed: Statement): AccountSettings {
+function throughBill(settings: AccountSettings, bill: Pick<Bill, "charges" | "cut">, replayed: Statement): AccountSettings {
   const end = Math.max(...replayed.accounts.map((a) => a.cycles.at(-1)?.end ?? -Infinity));
+  // Dated periods start where the bill's mapping cuts them (red64b L1: measured at the account zone's midnight, a cut
+  // 23:00 UTC for an account in Tokyo ended the replay before a cycle starting in the bill's last period).
+  const zone = bill.cut.declared ? bill.cut.zone : settings.zone;
   let last = -Infinity;
-  for (const c of charges) {
+  for (const c of bill.charges) {
     const p = c.period;
-    const at = p.kind === "start-date" ? DateTime.fromISO(p.date, { zone: settings.zone.name }).startOf("day").toMillis() : p.at;
+    const at = p.kind === "start-date" ? periodStart(p, zone, bill.cut)! : p.at;
     // A period's end: the one it names, else a month on (a transaction's instant is its own).
     const named = p.kind === "start-instant" ? p.endAt : undefined;
-    const until = p.kind === "within" ? at : (named ?? new Calendar(at, settings.zone).start(1)) - 1;
+    const until = p.kind === "within" ? at : (named ?? new Calendar(at, zone).start(1)) - 1;
     if (until > last) last = until;
   }
   return last >= end && Number.isFinite(end) ? { ...settings, through: last } : settings;

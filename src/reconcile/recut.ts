@@ -43,8 +43,8 @@ export interface CutStatement {
   accounts: readonly { account: string; cycles: readonly CutCycle[] }[];
 }
 
-/** The first instant of a bill's period, in the calendar's zone: at its midnight, or at the time of a declared cut. */
-function startOf(period: BillPeriod, zone: Zone, cut?: DeclaredCut): Instant | undefined {
+/** The first instant of a bill's period, in the zone it is cut in: at its midnight, or at the time of a declared cut. */
+export function periodStart(period: BillPeriod, zone: Zone, cut?: DeclaredCut): Instant | undefined {
   if (period.kind === "start-instant") return period.at;
   if (period.kind !== "start-date") return undefined;
   const day = DateTime.fromISO(period.date, { zone: zone.name }).startOf("day");
@@ -60,7 +60,7 @@ function startOf(period: BillPeriod, zone: Zone, cut?: DeclaredCut): Instant | u
 export function refuseBeforeAnchor(charges: readonly BillCharge[], calendar: Calendar, anchor: Instant | undefined): void {
   if (anchor === undefined) return;
   for (const c of charges) {
-    const start = startOf(c.period, calendar.zone);
+    const start = periodStart(c.period, calendar.zone);
     if (start === undefined || start >= anchor || new Calendar(start, calendar.zone).start(1) > anchor) continue;
     const text = c.period.kind === "start-date" ? c.period.text ?? c.period.date : c.period.kind === "start-instant" ? c.period.text ?? formatInstant(c.period.at) : formatInstant(start);
     throw new UserError("period is no cycle of the account: it is over before the account's anchor", c.periodCell, `a cycle on or after the anchor, ${calendar.zone.localDate(anchor)} in ${calendar.zone.name}, when the account's first cycle starts`, shown(text));
@@ -88,9 +88,9 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
   // A cut the bill mapping declares is where its periods start (red63e H2: a bill cut on the 5th at 00:00 UTC, for an
   // account in New York, was re-cut at New York's midnight, and its correct lines failed where rows fell between).
   const zone = cut?.declared === true ? cut.zone : calendar.zone;
-  const starts = charges.map((c) => startOf(c.period, zone, cut)).filter((s): s is Instant => s !== undefined);
+  const starts = charges.map((c) => periodStart(c.period, zone, cut)).filter((s): s is Instant => s !== undefined);
   if (starts.length < charges.length) throw refusal;
-  const bills = new Calendar(Math.min(...starts), zone);
+  const bills = periodCalendar(Math.min(...starts), zone, cut);
   try {
     for (const c of charges) cycleOfPeriod(c.period, bills, c.periodCell);
   } catch (e) {
@@ -98,6 +98,34 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
     throw e;
   }
   return bills;
+}
+
+/**
+ * Monthly bill periods from `start` (the first one's first instant), in the zone they are cut in. Cut at midnight, a day
+ * whose midnight the clocks skip starts at its first instant, and the months after at their midnights (red64b L2: a
+ * cut at 00:00 America/Santiago from a day its clocks skip put every period at 01:00).
+ */
+function periodCalendar(start: Instant, zone: Zone, cut: DeclaredCut | undefined): Calendar {
+  return new Calendar(start, zone, cut?.declared !== true || (cut.hour === 0 && cut.minute === 0));
+}
+
+/**
+ * The account's calendar with its cycles' days at a declared cut: the bill's months of an account whose cycles an
+ * upgrade moved, cut where the provider cuts them (red64b M1: they were re-cut at the account zone's midnights, the
+ * declared `cut: "00:00 UTC"` unused). The calendar itself where no cut is declared.
+ */
+export function calendarAtCut(own: Calendar, cut: DeclaredCut): Calendar {
+  if (!cut.declared) return own;
+  return periodCalendar(periodStart({ kind: "start-date", date: own.zone.localDate(own.start(0)) }, cut.zone, cut)!, cut.zone, cut);
+}
+
+/**
+ * Whether bill periods start on the account's cycles' days, whatever the hour or zone they are cut at: each then holds
+ * one cycle start, whose fee it owes (red64b M3: a bill of instants at UTC months, for an account in New York, owed its
+ * fees as the same bill of dates does).
+ */
+export function onAccountDays(bills: Calendar, own: Calendar): boolean {
+  return bills.zone.localDate(bills.start(0)).slice(8) === own.zone.localDate(own.start(0)).slice(8);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { BillLayout, BoundaryRule, CreditRule } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
 import type { Rejection, Statement } from "../engine/types.js";
 import type { Decimal } from "../money.js";
-import type { Instant } from "../time.js";
+import type { Instant, Zone } from "../time.js";
 import type { SkipRule } from "../usage/read.js";
 
 export const DIFFERENCE_CLASSES = [
@@ -182,10 +182,11 @@ export interface Reconciliation {
   /** The bill's cycles (its own calendar when it is re-cut). */
   cycles: { index: number; start: Instant; end: Instant }[];
   /**
-   * A bill cut at other days than the account's cycles: where each calendar starts; `accounts`, whose cycles those are,
+   * A bill cut at other days than the account's cycles: where each calendar starts; `zone`, the one the bill's periods
+   * are cut in where its mapping declares another than the account's; `accounts`, whose cycles those are,
    * where a bill that names accounts compares others at their own cycles.
    */
-  recut: { accountStart: Instant; billStart: Instant; accounts?: string } | undefined;
+  recut: { accountStart: Instant; billStart: Instant; zone?: Zone; accounts?: string } | undefined;
   /** Boundary shifts found (a bill cut at another hour or zone), one per group of accounts that has one: its lines are compared at the bill's cut. */
   shifts: BoundaryFound[];
   tolerance: Tolerance;

@@ -5,7 +5,7 @@ import { barsSvg } from "../charts/svg.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import { blockHtml, escapeHtml, htmlPage } from "../shared/html-page.js";
 import { exactGrouped } from "../shared/numbers.js";
-import { DIRECTION_TITLES, reconcileBlocks } from "./report.js";
+import { billDates, DIRECTION_TITLES, reconcileBlocks } from "./report.js";
 import { dimensionText } from "../shared/summary.js";
 
 /** One colour per class, the same in the figure, the badges and the rows' edges. */
@@ -36,7 +36,7 @@ export function reconcileHtml(r: Reconciliation, ctx: RenderContext): string {
     const lines = block.kind === "table" ? directions.get(block.title ?? "")?.slice(0, block.rows.length) : undefined;
     if (block.kind === "table" && lines) {
       if (!explanations) body.push(byClassFigure(r));
-      body.push(differencesTable(r, lines, block.title!, ctx));
+      body.push(differencesTable(r, lines, block.title!, billDates(r, ctx)));
       explanations = true;
       continue;
     }

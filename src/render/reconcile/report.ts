@@ -40,7 +40,10 @@ export interface ReconcileView {
  * overcharge is still listed as an overcharge. Amounts are exact: a rounding
  * difference must not vanish in display.
  */
-export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: ReconcileView = { allLines: false }): Block[] {
+export function reconcileBlocks(r: Reconciliation, account: RenderContext, view: ReconcileView = { allLines: false }): Block[] {
+  // The bill's periods and lines are dated in the zone its mapping cuts them in (red64b M2: cut at 00:00 UTC, an account
+  // in New York's sheet dated the bill's 2026-11-05 line 2026-11-04); the account's own cycle start in its own.
+  const ctx = billDates(r, account);
   const s = summarize(r);
   const apart = roundingApart(s);
   const unit = r.unit;
@@ -64,7 +67,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
       kind: "facts",
       rows: [
         ["Cycles", cycles],
-        ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, ${r.recut.accounts === undefined ? "the account's" : `those of ${r.recut.accounts}`} on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods${r.recut.accounts === undefined ? "" : " (the other accounts' at their own cycles)"}`] as const] : []),
+        ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}${r.recut.zone === undefined ? "" : ` (${r.recut.zone.name})`}, ${r.recut.accounts === undefined ? "the account's" : `those of ${r.recut.accounts}`} on ${localDate(account, r.recut.accountStart)}${r.recut.zone === undefined ? "" : ` (${account.zone.name})`}; usage re-cut at the bill's periods${r.recut.accounts === undefined ? "" : " (the other accounts' at their own cycles)"}`] as const] : []),
         ...r.shifts.map((f) => ["Boundary", shiftText(r, f)] as const),
         // A bill of money lines alone (plan fees, overage) has no total in credits: "Net difference 0 credits" read as
         // no difference on an invoice 14.92 USD off (newcomer57 L4).
@@ -300,4 +303,9 @@ function repeats(r: Reconciliation): (readonly [string, string])[] {
   const first = r.replayed.duplicateEvents?.listed[0];
   const example = first === undefined ? "" : `, first ${first.eventId} (${fileLine(first.repeat)}, seen at ${fileLine(first.first)})`;
   return [["Repeats", `${duplicates.toLocaleString("en-US")} of ${read.toLocaleString("en-US")} usage row(s) counted once: their event_id was seen before${example}; --format json lists them`]];
+}
+
+/** The context bill periods are dated in: the zone a re-cut bill's mapping cuts them in, else the account's. */
+export function billDates(r: Reconciliation, ctx: RenderContext): RenderContext {
+  return r.recut?.zone === undefined ? ctx : { ...ctx, zone: r.recut.zone };
 }
