@@ -20,3 +20,16 @@ describe("reconcile's finding names the largest difference", () => {
     expect(r.stderr).toContain("burnrate: 2 bill difference(s) need attention; largest: 2026-11-01T04:00:00Z web_fetch rate_drift, over tolerance\n");
   });
 });
+
+describe("reconcile's Repeats line (newcomer63b M4, red64b L5)", () => {
+  it("says the JSON lists the first 10,000 where more rows repeat an event_id", async () => {
+    // 10,002 rows of one event id: the first priced, 10,001 repeats, 10,000 of them listed.
+    const rows = Array.from({ length: 10_002 }, () => "2026-11-02T10:00:00Z,maps_call,1,p1,same-id");
+    const dir = mkdtempSync(join(tmpdir(), "reconcile64-"));
+    writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,event_id\n${rows.join("\n")}\n`);
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,maps_call,p1,1,0.08\n");
+    const r = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--timezone", "UTC", "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "markdown"]);
+    expect(r.stdout).toContain("- **Repeats**: 10,001 of the log's 10,002 usage row(s) counted once: their event_id was seen before, first same-id");
+    expect(r.stdout).toContain("; --format json lists the first 10,000");
+  });
+});

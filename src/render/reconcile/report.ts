@@ -300,9 +300,12 @@ function otherAccountsNotes(others: Reconciliation["otherAccounts"], amount: (v:
 function repeats(r: Reconciliation): (readonly [string, string])[] {
   const { duplicates, read } = r.replayed.events;
   if (duplicates === 0) return [];
-  const first = r.replayed.duplicateEvents?.listed[0];
+  const listed = r.replayed.duplicateEvents?.listed ?? [];
+  const first = listed[0];
   const example = first === undefined ? "" : `, first ${first.eventId} (${fileLine(first.repeat)}, seen at ${fileLine(first.first)})`;
-  return [["Repeats", `${duplicates.toLocaleString("en-US")} of ${read.toLocaleString("en-US")} usage row(s) counted once: their event_id was seen before${example}; --format json lists them`]];
+  // The log's, every account's: a bill of one account compares its own lines alone (red64b L4, L5).
+  const json = listed.length < duplicates ? `--format json lists the first ${listed.length.toLocaleString("en-US")}` : "--format json lists them";
+  return [["Repeats", `${duplicates.toLocaleString("en-US")} of the log's ${read.toLocaleString("en-US")} usage row(s) counted once: their event_id was seen before${example}; ${json}`]];
 }
 
 /** The context bill periods are dated in: the zone a re-cut bill's mapping cuts them in, else the account's. */
