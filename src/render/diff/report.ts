@@ -167,7 +167,7 @@ function gate(d: CostDiff): string | undefined {
       const prices = `${plural(rates.length, "price")} of lines the usage priced rise${rates.length === 1 ? "s" : ""} by more: ${priceRises}`;
       texts.push(first
         ? `Also past that limit, ${prices}.`
-        : `Past ${limit} by price: ${prices}, though no line's cost over the usage rose by more (a price that gets its rows refused lowers what the line is charged).`);
+        : `Past ${limit} by price: ${prices}, though no line's cost over the usage rose by more (a line's cost is all its rows': those the new card refuses, and those another version prices, part of a month before the rise, hold it under the price's rise).`);
     }
     if (!first && rates.length === 0) texts.push(`No priced line past ${limit}.`);
   }
