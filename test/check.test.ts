@@ -86,7 +86,7 @@ describe("burnrate check on modified copies", () => {
     const text2 = (await burnrate(["check", file])).stdout;
     expect(text2).toContain(`: error [missing-price] meter "email": source "project" has a pool but no price\n    fix: add project: ... to meters.email.price.table, or remove "project" from its pool table\n`);
     expect(text2).toContain(`: error [duplicate-label] label "Email" is also a label of meter "email": a bill line with it matches two meters\n    fix: give meters email and sms distinct labels\n`);
-    expect(text2).toContain(`: error [grace-range] grace 10 is 1000% of the allowance\n    fix: write a share: 10% is 0.10\n`);
+    expect(text2).toContain(`: error [grace-range] grace 10 is 1000% of the allowance\n    fix: write a share of the allowance: 10% is 0.1\n`);
   });
 
   it("refuses a dimension named as a usage log's own column: no row can give it", async () => {

@@ -134,7 +134,7 @@ function plans(card: RateCard, report: Report): void {
 
     for (const [pool, share] of plan.grace) {
       const path = [...base, "grace", pool];
-      if (share.gt(1)) report("error", "grace-range", path, `grace ${share.toFixed()} is ${share.mul(100).toFixed()}% of the allowance`, `write a share: 10% is 0.10`);
+      if (share.gt(1)) report("error", "grace-range", path, `grace ${share.toFixed()} is ${share.mul(100).toFixed()}% of the allowance`, `write a share of the allowance: ${share.toFixed()}% is ${share.div(100).toFixed()}`);
       const policy = card.pools.get(pool)?.whenExhausted;
       if (policy !== undefined && policy !== "grace") {
         report("warning", "unreachable-grace", path, `grace on pool ${shown(pool)} never applies: the pool's when_exhausted is ${policy}`, `set pools.${pool}.when_exhausted: grace, or remove this grace`);

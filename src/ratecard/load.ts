@@ -40,7 +40,8 @@ export function parseRateCard(source: string, file: string): RateCard {
   const plans = new Map<string, Plan>();
   for (const [key, p] of doc.plans) {
     for (const pool of p.grace?.keys() ?? []) {
-      if (!pools.has(pool)) problem(["plans", key, "grace", pool], `unknown pool ${shown(pool)}`, `one of ${[...pools.keys()].join(", ")}`, shown(pool));
+      const near = pools.has(pool) ? undefined : nearest(pool, [...pools.keys()]);
+      if (!pools.has(pool)) problem(["plans", key, "grace", pool], `unknown pool ${shown(pool)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, `one of ${[...pools.keys()].join(", ")}`, shown(pool));
     }
     const quota = p.quota && { meters: new Set(p.quota.meters), requests: p.quota.requests, overagePrice: p.quota.overage_price ?? new Decimal(0) };
     const onetime = p.onetime ?? new Decimal(0);
@@ -62,7 +63,9 @@ export function parseRateCard(source: string, file: string): RateCard {
     const ref = (lookup: Lookup<string>, known: ReadonlyMap<string, unknown>, what: string, field: string) => {
       const values = lookup.kind === "fixed" ? [lookup.value] : [...lookup.table.values()];
       for (const v of values) {
-        if (!known.has(v)) problem(["meters", key, field], `unknown ${what} ${shown(v)}`, `one of ${[...known.keys()].join(", ")}`, shown(v));
+        if (known.has(v)) continue;
+        const near = nearest(v, [...known.keys()]);
+        problem(["meters", key, field], `unknown ${what} ${shown(v)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, `one of ${[...known.keys()].join(", ")}`, shown(v));
       }
     };
     ref(meter.category, categories, "category", "category");
