@@ -21,6 +21,10 @@ async function roundTrip(scenario: string) {
   expect(sim.code).toBe(0);
   const st = await burnrate(["statement", "--account", join(dir, "em", "account.yaml"), "--usage", join(dir, "em", "usage.csv"), "--format", "json"]);
   expect(st.code).toBe(0);
+  // The users' rows are written in time order with the others' (red63c L1: account by account, read as late rows).
+  expect(st.stderr).not.toMatch(/late/);
+  const times = readFileSync(join(dir, "em", "usage.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]!);
+  expect(times).toEqual([...times].sort());
   const accounts = new Map<string, Cycle[]>((JSON.parse(st.stdout).accounts as { account: string; cycles: Cycle[] }[]).map((a) => [a.account, a.cycles]));
   return { sim: JSON.parse(sim.stdout), accounts, account: readFileSync(join(dir, "em", "account.yaml"), "utf8") };
 }

@@ -1,4 +1,5 @@
 import { relative } from "node:path";
+import { siftDown } from "../usage/heap.js";
 import { formatExact } from "../money.js";
 import { formatInstant } from "../time.js";
 import type { Calendar } from "../time.js";
@@ -48,11 +49,37 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
     const cell = (d: string) => (d === "account" ? e.account : e.dimensions[d] ?? (e.components?.[d] === undefined ? "" : formatExact(e.components[d])));
     return `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map(cell).join(",")}\n`;
   };
-  for (const e of expand(scenario, calendar)) yield line(e);
-  // Every user of a per_user population is an account of their own: their rows follow, account by account.
+  // Every user of a per_user population is an account of their own, its rows merged with the others' in time order:
+  // written account by account, `statement` read the file as late rows, sorted it on disk and said so (red63c L1).
+  const sources: Iterator<UsageEvent>[] = [expand(scenario, calendar)];
   for (const population of scenario.populations.filter((p) => p.perUser)) {
     const most = Math.max(0, ...Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i)));
-    for (let user = 0; user < most; user++) for (const e of expandUser(scenario, population, user, calendar)) yield line(e);
+    for (let user = 0; user < most; user++) sources.push(expandUser(scenario, population, user, calendar));
+  }
+  for (const e of inTimeOrder(sources)) yield line(e);
+}
+
+/** Time-ordered event sources merged in time order; at one instant, in the sources' order (the own account's first). */
+function* inTimeOrder(sources: readonly Iterator<UsageEvent>[]): Generator<UsageEvent> {
+  const heads: { event: UsageEvent; source: number }[] = [];
+  const before = (a: { event: UsageEvent; source: number }, b: { event: UsageEvent; source: number }) => a.event.at < b.event.at || (a.event.at === b.event.at && a.source < b.source);
+  sources.forEach((source, i) => {
+    const first = source.next();
+    if (!first.done) heads.push({ event: first.value, source: i });
+  });
+  for (let i = Math.floor(heads.length / 2) - 1; i >= 0; i--) siftDown(heads, i, before);
+  while (heads.length > 0) {
+    const head = heads[0]!;
+    yield head.event;
+    const next = sources[head.source]!.next();
+    if (next.done) {
+      const last = heads.pop()!;
+      if (heads.length === 0) break;
+      heads[0] = last;
+    } else {
+      heads[0] = { event: next.value, source: head.source };
+    }
+    siftDown(heads, 0, before);
   }
 }
 
