@@ -54,4 +54,12 @@ describe("the percentage gates judge the exact share, not the share rounded to s
     expect(past.code).toBe(1);
     expect(past.stderr).toContain("largest: call +0.4996 credits (+4.996%)");
   });
+
+  it("shows each row's share on its side of the gate that judges it (red64c M1)", async () => {
+    // 10 → 10.50051, +5.0051%: within --fail-over-meter 5.006, and not shown as +5.01%.
+    const r = await diffAt("1.050051", ["--fail-over-meter", "5.006"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("(+5.005%)");
+    expect(r.stdout).not.toContain("5.01%");
+  });
 });

@@ -120,3 +120,38 @@ describe("reconcile honours a declared cut on a bill of an account whose cycles 
     expect(table.stdout).toContain("the bill's cycles start on 2026-10-01 (UTC)");
   });
 });
+
+// red64c H1, H2: a cycle's fee is owed in the bill period of its first day. A Tokyo account's cycles start the day
+// before in UTC: its fee was owed in the period before, or lost before the bill's first.
+describe("reconcile owes a cycle's fee in the period of its first day, east of UTC (red64c H1, H2)", () => {
+  const floopy = () => readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace('effective: "2026-11-01"', 'effective: "2026-01-01"');
+  function args(card: string, account: string, usage: string, bill: string, mapping?: string): string[] {
+    const dir = mkdtempSync(join(tmpdir(), "recut64-"));
+    writeFileSync(join(dir, "card.yaml"), card);
+    writeFileSync(join(dir, "account.yaml"), `account: tk\nanchor: 2026-11-01\ntimezone: Asia/Tokyo\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01" }\n${account}`);
+    writeFileSync(join(dir, "usage.csv"), `timestamp,meter,model,provider,input_tokens,output_tokens\n${usage}`);
+    writeFileSync(join(dir, "bill.csv"), `period_start,activity,model,provider,quantity,amount,currency\n${bill}`);
+    if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
+    return ["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"];
+  }
+  const fees = (stdout: string) => JSON.parse(stdout).money;
+
+  it("a bill of instants at UTC months: Free in November (0), Pro from December 1 (20) owed in December", async () => {
+    // 1,000 tokens on Nov 10 (0.25 cents), 2,000 on Dec 10 (0.5).
+    const usage = "2026-11-10T10:00:00Z,request,gpt-4o,openai,1000,0\n2026-12-10T10:00:00Z,request,gpt-4o,openai,2000,0\n";
+    const lines = "2026-11-01T00:00:00Z,request:input_tokens,gpt-4o,openai,1000,0.0025,USD\n2026-12-01T00:00:00Z,request:input_tokens,gpt-4o,openai,2000,0.005,USD\n";
+    const changes = "plan: free\nchanges:\n  - { at: 2026-12-01, plan: pro }\n";
+    const right = await burnrate(args(floopy(), changes, usage, `${lines}2026-12-01T00:00:00Z,plan,,,,20,USD\n`));
+    expect([right.code, fees(right.stdout).computed_total]).toEqual([0, "20"]);
+    // A Free November billed 20 too is found.
+    const wrong = await burnrate(args(floopy(), changes, usage, `${lines}2026-11-01T00:00:00Z,plan,,,,20,USD\n2026-12-01T00:00:00Z,plan,,,,20,USD\n`));
+    expect(wrong.code).toBe(1);
+  });
+
+  it("a calendar month of an account whose upgrade started a cycle: Pro's first fee (20) and Enterprise's (500)", async () => {
+    // Pro from November 1 (October 31, 15:00 UTC), Enterprise from November 10 with new_cycle: November owes 520.
+    const card = `${floopy()}\nplan_changes: { upgrade: new_cycle }\n`;
+    const r = await burnrate(args(card, "plan: pro\nchanges:\n  - { at: 2026-11-10, plan: enterprise }\n", "2026-11-05T10:00:00Z,request,gpt-4o,openai,1000,0\n2026-11-20T10:00:00Z,request,gpt-4o,openai,2000,0\n", "2026-11-01,request:input_tokens,gpt-4o,openai,3000,0.0075,USD\n2026-11-01,plan,,,,520,USD\n", 'cut: "00:00 UTC"\n'));
+    expect([r.code, fees(r.stdout).computed_total]).toEqual([0, "520"]);
+  });
+});

@@ -79,17 +79,17 @@ export function unknownSide(m: MoneyChange): "old" | "new" | "both" | undefined 
  * to 2 places, or beside a `limit` it is past, to as many as say so; undefined from 0 (a rise from nothing is past any
  * percentage). The gates decide by pastPercent, not by it.
  */
-export function gatePercent(t: Totals & { percentOf?: Decimal }, limit?: Decimal): Decimal | undefined {
+export function gatePercent(t: Totals & { percentOf?: Decimal }, limits: Decimal | readonly Decimal[] = []): Decimal | undefined {
   const of = t.percentOf ?? t.old;
   if (of.isZero()) return t.new.eq(t.old) ? ZERO : undefined;
   const exact = t.new.minus(t.old).mul(100).div(of);
-  if (limit === undefined) return exact.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
-  // Beside a limit, to as many places as say on which side of it the share is: +5.004% is not "+5%" past a limit of 5,
-  // nor +4.996% "+5%" past 4.9959 (newcomer64 H1).
-  const past = pastPercent(t, limit);
-  for (let places = Math.max(2, limit.decimalPlaces() + 1); places < 20; places++) {
+  // Beside the run's limits, to as many places as say on which side of each the share is: +5.004% is not "+5%" past a
+  // limit of 5, nor +4.996% "+5%" past 4.9959 (newcomer64 H1, red64c M1).
+  const beside: readonly Decimal[] = Array.isArray(limits) ? limits : [limits];
+  // At least as many places as a limit is written to: +4.996% is "+4.996%" beside 4.9959, not "+5%".
+  for (let places = Math.max(2, ...beside.map((l) => l.decimalPlaces())); places < 40; places++) {
     const shown = exact.toDecimalPlaces(places, Decimal.ROUND_HALF_EVEN);
-    if (shown.abs().gt(limit) === past) return shown;
+    if (beside.every((l) => shown.abs().gt(l) === pastPercent(t, l))) return shown;
   }
   return exact;
 }

@@ -129,6 +129,15 @@ export function onAccountDays(bills: Calendar, own: Calendar): boolean {
 }
 
 /**
+ * The bill period holding a day, the account's local date, in the zone the bill is cut in: the fee of a cycle is owed in
+ * the period of its first day, wherever the hours fall (red64c H1, H2: a Tokyo account's cycle from December 1 starts on
+ * November 30 in UTC, and its fee was owed in November's period, or lost before the bill's first).
+ */
+function periodOfDay(bills: Calendar, date: string): number {
+  return bills.indexOf(DateTime.fromISO(date, { zone: bills.zone.name }).endOf("day").toMillis());
+}
+
+/**
  * Replay the usage at the account's own cycles (allowances, recurring items and
  * gauges as the account has them), and cut what it charged at the bill's
  * periods instead: every charge and refund of the ledger, summed by the bill
@@ -183,7 +192,7 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
       for (const index of grants.keys()) if (!periods.has(index)) periods.set(index, new Map());
       const owes = new Map<number, FeeCycle[]>();
       for (const c of fees ? a.cycles : []) {
-        const index = bills.indexOf(c.start);
+        const index = periodOfDay(bills, settings.zone.localDate(c.start));
         if (index < 0) continue;
         owes.set(index, [...(owes.get(index) ?? []), { plan: c.plan, start: c.start, ...(c.version === undefined ? {} : { version: c.version }), ...(c.subscriptionEnd === undefined ? {} : { subscriptionEnd: c.subscriptionEnd }) }]);
         if (!periods.has(index)) periods.set(index, new Map());

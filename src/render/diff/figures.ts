@@ -19,7 +19,16 @@ const significantDigits = (v: Decimal): number => (v.isZero() || v.e > -MAX_DIGI
 
 /** How the diff's reports write its figures: credits, money, changes and percentages, cycles by their local date. */
 export class Figures {
-  constructor(private readonly d: CostDiff) {}
+  /** The run's percentage limits (--fail-over, the per-meter gates', --fail-over-line): a share is shown on its side of each. */
+  private readonly limits: readonly Decimal[];
+
+  constructor(private readonly d: CostDiff) {
+    this.limits = [
+      ...(d.failOver === undefined ? [] : [d.failOver.percent]),
+      ...d.gates.filter((g) => !g.flag.endsWith("-amount")).map((g) => g.limit),
+      ...(d.failOverLine === undefined ? [] : [d.failOverLine.percent]),
+    ];
+  }
 
   /**
    * The decimals that show each value given exactly, up to MAX_DIGITS, and at least the card's display precision: the
@@ -56,11 +65,19 @@ export class Figures {
     return `${this.amount(t.old, n)}${between}${this.amount(t.new, n)}`;
   }
 
-  /** To 2 places, or beside the --fail-over limit to as many as say on which side of it the change is (gatePercent). */
+  /** A change's share of its old amount, or of `percentOf`: to 2 places, or to as many as say on which side of the run's limits it is (gatePercent). */
+  share(t: Totals & { percentOf?: Decimal }): Decimal | undefined {
+    return gatePercent(t, this.limits);
+  }
+
+  /** A share as the reports write it: signed, to at least 2 places. */
+  shareText(share: Decimal): string {
+    return `${share.gt(0) ? "+" : ""}${formatFixed(share, Math.max(2, share.decimalPlaces()))}%`;
+  }
+
   percent(t: Totals): string {
-    const p = gatePercent({ old: t.old, new: t.new }, this.d.failOver?.percent);
-    if (p === undefined) return "new";
-    return `${p.gt(0) ? "+" : ""}${formatFixed(p, Math.max(2, p.decimalPlaces()))}%`;
+    const p = this.share({ old: t.old, new: t.new });
+    return p === undefined ? "new" : this.shareText(p);
   }
 
   change(t: Totals): string {
@@ -103,8 +120,8 @@ export class Figures {
   paidChange(t: Totals & { percentOf: Decimal }): string {
     const d = delta(t);
     if (d.isZero()) return "0";
-    const p = gatePercent(t);
-    return `${this.signed(d, this.rowDigits(t))}${p === undefined ? "" : ` (${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}% of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
+    const p = this.share(t);
+    return `${this.signed(d, this.rowDigits(t))}${p === undefined ? "" : ` (${this.shareText(p)} of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
   }
 
   /** One money item's figure: money to the cent, credits drawn from paid grants as credits. */

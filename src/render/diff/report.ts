@@ -8,7 +8,7 @@ import type { Block } from "../shared/document.js";
 import { count, exactGrouped } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
-import { gatePercent, moneyItemName, unknownSide, type MoneyChange } from "../../costdiff/money.js";
+import { moneyItemName, unknownSide, type MoneyChange } from "../../costdiff/money.js";
 import { unknownChange, unknownShown, unknownTotalFact, unknownTotalSentence } from "./unknown-money.js";
 import type { ExpiredRow } from "../../costdiff/expired.js";
 import { Figures } from "./figures.js";
@@ -108,8 +108,8 @@ function lostSummary(d: CostDiff): string[] {
   const largest = [...lost.rows].sort((a, b) => delta(b).comparedTo(delta(a)))[0]!;
   const cycles = new Set(lost.rows.map((r) => JSON.stringify([r.account, r.start]))).size;
   // The share --fail-over judges, said whether or not it trips: a reviewer reads the loss beside the limit.
-  const share = gatePercent({ ...lost.credits, percentOf: d.comparison.total.old });
-  const of = share === undefined ? "" : ` (${formatFixed(share, 2)}% of the ${f.amount(d.comparison.total.old)} ${unit} the base card charged)`;
+  const share = f.share({ ...lost.credits, percentOf: d.comparison.total.old });
+  const of = share === undefined ? "" : ` (${formatFixed(share, Math.max(2, share.decimalPlaces()))}% of the ${f.amount(d.comparison.total.old)} ${unit} the base card charged)`;
   return [`Customers lose ${parts.length > 0 ? parts.join(" and ") : `${f.amount(delta(lost.credits))} ${unit}`} that did not expire before${of}, in ${cycles} of the accounts' cycles (expiry ${rules.join(", ")}). Largest: ${largest.kind} ${f.fromTo(largest, " → ")} ${unit} lost in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.`];
 }
 
@@ -200,8 +200,8 @@ function refusedNote(d: CostDiff, more: RefusedMore): string {
   const f = new Figures(d);
   const largest = largestRefused(more);
   // The share --fail-over judges, said whether or not it trips (red59b F9: the row's share of its meter's cycle was the one shown).
-  const share = gatePercent({ ...more.worth, percentOf: d.comparison.total.old });
-  const of = share === undefined ? "" : `: ${share.gte(0) ? "+" : ""}${formatFixed(share, 2)}% of the ${f.amount(d.comparison.total.old)} here`;
+  const share = f.share({ ...more.worth, percentOf: d.comparison.total.old });
+  const of = share === undefined ? "" : `: ${share.gte(0) ? "+" : ""}${formatFixed(share, Math.max(2, share.decimalPlaces()))}% of the ${f.amount(d.comparison.total.old)} here`;
   const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged${of}.`;
   return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} ${worthAtAll(more.rows)}, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
