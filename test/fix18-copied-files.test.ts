@@ -147,3 +147,22 @@ describe("a copy saved on another system (stop 37)", () => {
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("3");
   });
 });
+
+describe("a copy read through its own copy of the folder's mapping (newcomer64b H1)", () => {
+  it("is refused: the folder's mapping and a file's own that say the same read alike", async () => {
+    // A log whose reads are in a column `reads`, mapped by its folder's mapping; its backup in another folder with the
+    // same mapping beside it as its own. Read both, the day's 1 credit was billed as 2.
+    const mapping = "columns: { quantity: reads }\n";
+    const log = DAY.replace("quantity", "reads");
+    const a = folder({ "burnrate.mapping.yaml": mapping, "nov.csv": log });
+    const b = folder({ "nov-backup.csv.mapping.yaml": mapping, "nov-backup.csv": log });
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", a, b, "--format", "json"]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain("a usage file and its copy, whose rows would be billed twice");
+    // Under mappings that say other things, the same bytes are read as each says: both read, 2 credits.
+    const c = folder({ "nov-backup.csv.mapping.yaml": "columns: { quantity: reads }\nskip_rows: { project: [beta] }\n", "nov-backup.csv": log });
+    const both = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", a, c, "--format", "json"]);
+    expect(both.code).toBe(0);
+    expect(JSON.parse(both.stdout).accounts[0].cycles[0].total).toBe("2");
+  });
+});

@@ -43,8 +43,11 @@ function refuseCopies(files: readonly string[], stdinCopy: string | undefined): 
     const head = path === undefined ? undefined : headOf(path);
     if (head === undefined) continue;
     // Read alike: the folder's mapping and the file's own, by what they say, not where they are (one folder named two
-    // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36).
-    const key = `${mappingText(folderMapping(file))}\u0000${mappingText(mappingNamed(file))}\u0000${head}`;
+    // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36); a
+    // folder's mapping and a file's own that say the same read alike too (newcomer64b H1: a backup beside its own copy
+    // of the folder's mapping was billed twice).
+    const mappings = [mappingText(folderMapping(file)), mappingText(mappingNamed(file))].filter((text) => text !== "");
+    const key = `${mappings.join("\u0000")}\u0001${head}`;
     byHead.set(key, [...(byHead.get(key) ?? []), file]);
   }
   for (const same of byHead.values()) {
