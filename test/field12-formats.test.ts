@@ -80,4 +80,14 @@ describe("epoch milliseconds read as seconds (field12)", () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toContain("\n2026-11-20T00:00:00Z,acme,charge,request,");
   });
+
+  it("says seconds read as milliseconds are most likely seconds, not an anchor to move (newcomer64b M3)", async () => {
+    // 1795132800 read as milliseconds is 1970-01-21T18:38:52.800Z, before the account's anchor.
+    writeFileSync(usage, "ts,meter,model,provider,input_tokens,output_tokens\n1795132800,request,gpt-4o,openai,1000,200\n");
+    writeFileSync(mapping, "columns: { timestamp: ts }\ntimestamp_unit: milliseconds\n");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
+    expect(out.stderr).toContain(": a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), found 1970-01-21T18:38:52.800Z)");
+  });
 });
