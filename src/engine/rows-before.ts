@@ -27,7 +27,7 @@ export class RowsBefore {
   }
 }
 
-/** 1971-01-01T00:00:00Z: a usage row before it is an epoch count read in the wrong unit, not a mistyped year. */
+/** 1971-01-01T00:00:00Z: a usage row in 1970 is an epoch count read in the wrong unit; one before 1970 is a mistyped year. */
 const YEAR_1971 = 31_536_000_000;
 
 /**
@@ -44,7 +44,7 @@ export function beforeFirstCycle(ask: { event: UsageEvent; card: RateCard; calen
   if (ask.skip && charge && near) return undefined;
   // A time in 1970 is a count since 1970 read in too small a unit (newcomer64b M3: seconds read as milliseconds were
   // told to move the anchor).
-  if (event.at < YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping)`, formatInstant(event.at));
+  if (event.at >= 0 && event.at < YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping)`, formatInstant(event.at));
   const why = !ask.skip
     ? "--skip-before-anchor leaves out the charges of the cycle before, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants"
     : !charge

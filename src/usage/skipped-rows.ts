@@ -4,6 +4,7 @@ import type { RateCard } from "../ratecard/types.js";
 import type { Instant, Zone } from "../time.js";
 import type { ColumnMapping } from "./mapping.js";
 import { emptyFilesNote, passedOverNotes } from "./sources.js";
+import { missingDaysNotes } from "./missing-days.js";
 import { datedDayNotes } from "./field15-dated-days.js";
 import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
@@ -40,6 +41,7 @@ export class SkippedRows {
     this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
     const empty = emptyFilesNote(usage);
     if (empty !== undefined) this.folders.push(empty);
+    this.folders.push(...missingDaysNotes(usage));
   }
   /**
    * Standard input among several usage files, empty: read as no usage, and said, as an empty file is (red63b M5: a

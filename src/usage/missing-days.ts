@@ -1,0 +1,44 @@
+import { basename, dirname } from "node:path";
+import { DateTime } from "luxon";
+
+/** A file name's one date, YYYY-MM-DD (or YYYYMMDD between non-digits), as a daily export names its files. */
+const DATED = /(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)/g;
+
+/** Daily files a folder needs before a gap among them is told: a few days' files are too few to say they are daily. */
+const LEAST_DAYS = 4;
+
+/**
+ * The note naming the days a folder of daily files skips: a day with no usage is most often exported as a file of a
+ * header alone (an empty day's file is named too, sources.ts), and a day with no file at all is most often a failed
+ * export, whose usage is missing from what is read (newcomer64b L2: events-2026-11-14.jsonl was gone without a word).
+ * Files are daily where each name holds one date and most of them follow the one before by a day; a folder of weekly
+ * or monthly files, or of names without dates, has no note.
+ */
+export function missingDaysNotes(files: readonly string[]): string[] {
+  const folders = new Map<string, string[]>();
+  for (const file of files) {
+    const dates = [...basename(file).matchAll(DATED)].map((m) => `${m[1]}-${m[2]}-${m[3]}`).filter((d) => DateTime.fromISO(d, { zone: "UTC" }).isValid);
+    if (dates.length !== 1) continue;
+    const folder = dirname(file);
+    folders.set(folder, [...(folders.get(folder) ?? []), dates[0]!]);
+  }
+  const notes: string[] = [];
+  for (const [folder, dated] of folders) {
+    const days = [...new Set(dated)].sort();
+    if (days.length < LEAST_DAYS) continue;
+    const ordinal = (d: string) => Math.round(DateTime.fromISO(d, { zone: "UTC" }).toMillis() / 86_400_000);
+    const steps = days.slice(1).map((d, i) => ordinal(d) - ordinal(days[i]!));
+    // Daily: most steps are one day.
+    if (steps.filter((s) => s === 1).length * 2 <= steps.length) continue;
+    const missing: string[] = [];
+    steps.forEach((step, i) => {
+      if (step <= 1 || step > 31) return;
+      for (let k = 1; k < step; k++) missing.push(DateTime.fromISO(days[i]!, { zone: "UTC" }).plus({ days: k }).toISODate()!);
+    });
+    if (missing.length === 0) continue;
+    const list = `${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}`;
+    const them = missing.length === 1 ? "1 day" : `${missing.length} days`;
+    notes.push(`burnrate: note: the daily files in ${JSON.stringify(folder)} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${missing.length === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+  }
+  return notes;
+}

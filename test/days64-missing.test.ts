@@ -1,0 +1,40 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer64b L2: a folder of daily exports without events-2026-11-14.jsonl was read as if the day had no usage, in
+// silence; its day's export had most often failed.
+function days(names: readonly string[]): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "days64-")), "nov");
+  mkdirSync(dir);
+  for (const name of names) {
+    const day = /2026-11-(\d{2})/.exec(name)![1];
+    writeFileSync(join(dir, name), `timestamp,meter,quantity,project\n2026-11-${day}T10:00:00Z,data_read,100,alpha\n`);
+  }
+  return dir;
+}
+const statement = (usage: string) => burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]);
+
+describe("a folder of daily files that skips days", () => {
+  it("names the days it skips, and reads the others", async () => {
+    const dir = days(["events-2026-11-01.csv", "events-2026-11-02.csv", "events-2026-11-03.csv", "events-2026-11-05.csv", "events-2026-11-06.csv", "events-2026-11-09.csv"]);
+    const r = await statement(dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`burnrate: note: the daily files in ${JSON.stringify(dir)} skip 3 days between 2026-11-01 and 2026-11-09 (2026-11-04, 2026-11-07, 2026-11-08): no usage is read for them; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+    // Six days of 100 reads at 0.01: 6 credits.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("6");
+  });
+
+  it("says nothing of days in a row, of weekly files, or of too few files to tell", async () => {
+    for (const names of [
+      ["d-2026-11-01.csv", "d-2026-11-02.csv", "d-2026-11-03.csv", "d-2026-11-04.csv"],
+      ["w-2026-11-01.csv", "w-2026-11-08.csv", "w-2026-11-15.csv", "w-2026-11-22.csv", "w-2026-11-29.csv"],
+      ["d-2026-11-01.csv", "d-2026-11-05.csv", "d-2026-11-06.csv"],
+    ]) {
+      const r = await statement(days(names));
+      expect([r.code, r.stderr], names.join(" ")).toEqual([0, ""]);
+    }
+  });
+});
