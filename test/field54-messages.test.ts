@@ -26,6 +26,16 @@ describe("a gateway's names for the card's token components", () => {
     expect(r.stderr).toContain('"completion_tokens" is likely "output_tokens": rename: { completion_tokens: output_tokens } (--map dim:output_tokens=completion_tokens)');
   });
 
+  it("a count named as the card's column is offered as a rename to it, not as the request count (newcomer64b M2)", async () => {
+    // `input_tokens_count` is Floopy's input_tokens, not the quantity, which counts requests (the quota's and overage's).
+    const counted = ["timestamp,meter,model,provider,input_tokens_count,output_tokens", "2026-11-02T10:00:00Z,request,gpt-4o,openai,100,20", ""].join("\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: folder({ "usage.csv": counted }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('usage.csv:1:5: column "input_tokens_count" is read by no meter of floopy 2026-11; did you mean "input_tokens"? (expected a column the card reads');
+    expect(r.stderr).toContain("rename: input_tokens_count: input_tokens in the usage mapping");
+    expect(r.stderr).not.toContain("columns: { quantity: input_tokens_count }");
+  });
+
   it("are not offered where the header has the card's column already: the two would be read as one (red54b #1)", async () => {
     const both = ["timestamp,meter,model,provider,input_tokens,output_tokens,prompt_tokens", "2026-11-02T10:00:00Z,request,gpt-4o,openai,100,20,1000", ""].join("\n");
     const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: folder({ "usage.csv": both }) });

@@ -377,8 +377,10 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
-  // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
-  const role = column.renamed === undefined ? column.role : undefined;
+  // A count, an id or a customer under another name where the header has none: read as that is the likelier fix; but a
+  // count named as a column the card reads (`input_tokens_count`) is that column's (newcomer64b M2: offered as the
+  // quantity first, Floopy's count of requests).
+  const role = column.renamed === undefined && !(column.role === "quantity" && meant !== undefined) ? column.role : undefined;
   const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }

@@ -49,9 +49,12 @@ function accountLike(name: string): boolean {
   return /^(account|acct|org|organization|organisation|customer|cust|tenant|workspace|subscriber|company)(_?(id|key|name|slug))?$/.test(normalName(name));
 }
 
-/** The name among `names` that `name` misses by case, a separator, one typo or an id's suffix (`workspace_id` for `workspace`), if one. */
+/**
+ * The name among `names` that `name` misses by case, a separator, one typo, an id's suffix (`workspace_id` for
+ * `workspace`) or a count's (`input_tokens_count` for `input_tokens`: newcomer64b M2), if one.
+ */
 export function columnMeant(name: string, names: ReadonlySet<string>): string | undefined {
-  const stem = normalName(name).replace(/_?(id|key|name|slug|uuid)$/, "");
+  const stem = normalName(name).replace(/_?(id|key|name|slug|uuid|count|total|num)$/, "");
   return nearMissAmong(name, names) ?? [...names].find((n) => n !== name && stem !== "" && normalName(n) === stem) ?? tokensMeant(name, names);
 }
 
