@@ -3,25 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { freeCard } from "./helpers/cards.js";
 
 // newcomer64 H1: the percentage gates compared a share rounded to 2 places with their limit: +5.004% passed
 // --fail-over 5 (read as 5.00), +0.004% passed --fail-over 0, and +4.996% failed --fail-over 4.999.
-const card = (price: string) => `provider: toy
-version: "${price}"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 4, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories: { main: { label: Main } }
-pools: { main: { label: Main, when_exhausted: block } }
-grant_kinds: { included: { priority: 1, expires: cycle_end, counts_toward_allowance: true } }
-plans:
-  free: { label: Free, price: 0, included: 1000 }
-meters:
-  call: { aggregation: flow, dimensions: [], category: main, pool: main, price: "${price}" }
-`;
+const card = (price: string) => freeCard({ version: price, free: "included: 1000", meters: `  call: { aggregation: flow, dimensions: [], category: main, pool: main, price: "${price}" }\n`, display: 4 });
 
 async function diffAt(price: string, flags: string[]) {
   const dir = mkdtempSync(join(tmpdir(), "gate64-"));

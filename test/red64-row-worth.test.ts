@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { freeCard } from "./helpers/cards.js";
 
 /**
  * diff weighs what each card refuses at the base card's prices row by row, where the base card is a set of versions
@@ -65,22 +66,7 @@ describe("diff's worth of refusals where the base card is a set of versions (red
   });
 });
 
-/** A card of its own: credits, a Free plan of `included` credits a cycle, and `meters` as written. */
-const toyCard = (version: string, free: string, meters: string) => `provider: toy
-version: "${version}"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories: { main: { label: Main } }
-pools: { main: { label: Main, when_exhausted: block } }
-grant_kinds: { included: { priority: 1, expires: cycle_end, counts_toward_allowance: true } }
-plans:
-  free: { label: Free, price: 0, ${free} }
-meters:
-${meters}`;
+const toyCard = (version: string, free: string, meters: string) => freeCard({ version, free, meters });
 
 async function toyDiff(base: string, next: string, usage: string) {
   const dir = mkdtempSync(join(tmpdir(), "red64-"));

@@ -24,6 +24,25 @@ plans:
 ${rest}`;
 }
 
+/** A card of its own for a version's figures: credits at 0.01 USD, one pool `main`, a Free plan (`free`: its terms) and `meters` as written. */
+export function freeCard({ version, free, meters, display = 2 }: { version: string; free: string; meters: string; display?: number }): string {
+  return `provider: toy
+version: "${version}"
+effective: "2026-11-01"
+unit: credits
+currency: USD
+credit_price: "0.01"
+precision: { display: ${display}, rounding: half-even, round_at: none }
+cycle: { period: monthly }
+categories: { main: { label: Main } }
+pools: { main: { label: Main, when_exhausted: block } }
+grant_kinds: { included: { priority: 1, expires: cycle_end, counts_toward_allowance: true } }
+plans:
+  free: { label: Free, price: 0, ${free} }
+meters:
+${meters}`;
+}
+
 /** A copy of a card's text with each `from` replaced once by `to` (each must be there), written to `dir/NAME.yaml`. */
 export function writeVariant(dir: string, name: string, card: string, edits: readonly [string, string][]): { file: string; text: string } {
   let text = card;
