@@ -11,7 +11,8 @@ function days(names: readonly string[]): string {
   mkdirSync(dir);
   for (const name of names) {
     const day = /2026-11-(\d{2})/.exec(name)![1];
-    writeFileSync(join(dir, name), `timestamp,meter,quantity,project\n2026-11-${day}T10:00:00Z,data_read,100,alpha\n`);
+    // Each series its own project: two series' files of one day are not copies.
+    writeFileSync(join(dir, name), `timestamp,meter,quantity,project\n2026-11-${day}T10:00:00Z,data_read,100,${name.split("-")[0]}\n`);
   }
   return dir;
 }
@@ -25,6 +26,18 @@ describe("a folder of daily files that skips days", () => {
     expect(r.stderr).toBe(`burnrate: note: the daily files in ${JSON.stringify(dir)} skip 3 days between 2026-11-01 and 2026-11-09 (2026-11-04, 2026-11-07, 2026-11-08): no usage is read for them; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
     // Six days of 100 reads at 0.01: 6 credits.
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("6");
+  });
+
+  it("tells each series of a folder apart, and skips a series of working days' weekends (red64d)", async () => {
+    // Working days from Monday 2026-11-02 to Friday 2026-11-13, Wednesday the 11th missing; beside it a second export
+    // of every day from the 1st to the 5th, the 3rd missing.
+    const work = ["02", "03", "04", "05", "06", "09", "10", "12", "13"].map((d) => `work-2026-11-${d}.csv`);
+    const all = ["01", "02", "04", "05"].map((d) => `all-2026-11-${d}.csv`);
+    const r = await statement(days([...work, ...all]));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("skip 1 day between 2026-11-02 and 2026-11-13 (2026-11-11)");
+    expect(r.stderr).toContain("skip 1 day between 2026-11-01 and 2026-11-05 (2026-11-03)");
+    expect(r.stderr.split("\n").filter((l) => l !== "")).toHaveLength(2);
   });
 
   it("says nothing of days in a row, of weekly files, or of too few files to tell", async () => {

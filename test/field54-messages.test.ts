@@ -36,6 +36,14 @@ describe("a gateway's names for the card's token components", () => {
     expect(r.stderr).not.toContain("columns: { quantity: input_tokens_count }");
   });
 
+  it("a count beside a dimension of its name is still offered as the quantity (red64d M4)", async () => {
+    // Fliplet's data_read reads a project dimension; `project_count` is the count of reads, not a project.
+    const counted = ["timestamp,meter,project,project_count", "2026-11-02T10:00:00Z,data_read,alpha,100", ""].join("\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: folder({ "usage.csv": counted }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("columns: { quantity: project_count } in the usage mapping (--map quantity=project_count)");
+  });
+
   it("are not offered where the header has the card's column already: the two would be read as one (red54b #1)", async () => {
     const both = ["timestamp,meter,model,provider,input_tokens,output_tokens,prompt_tokens", "2026-11-02T10:00:00Z,request,gpt-4o,openai,100,20,1000", ""].join("\n");
     const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: folder({ "usage.csv": both }) });

@@ -166,3 +166,27 @@ describe("a copy read through its own copy of the folder's mapping (newcomer64b 
     expect(JSON.parse(both.stdout).accounts[0].cycles[0].total).toBe("2");
   });
 });
+
+describe("mappings that say the same, written otherwise (red64d M1, M2)", () => {
+  const mapping = "columns: { quantity: reads }\n";
+  const log = DAY.replace("quantity", "reads");
+  const run = (...usage: string[]) => burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", ...usage, "--format", "json"]);
+
+  it("a log under its folder's mapping and its own copy of it, beside a backup under the folder's alone, is refused", async () => {
+    const dir = folder({ "burnrate.mapping.yaml": mapping, "nov.csv.mapping.yaml": mapping, "nov.csv": log, "nov-backup.csv": log });
+    const r = await run(dir);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain("a usage file and its copy, whose rows would be billed twice");
+  });
+
+  it.each([
+    ["CRLF line ends", "columns: { quantity: reads }\r\n"],
+    ["no last newline", "columns: { quantity: reads }"],
+    ["a comment", "# copied from the folder\ncolumns: { quantity: reads }\n"],
+    ["block style", "columns:\n  quantity: reads\n"],
+  ])("a backup under its own mapping with %s is refused as the copy it is", async (_what, own) => {
+    const a = folder({ "burnrate.mapping.yaml": mapping, "nov.csv": log });
+    const b = folder({ "nov-backup.csv.mapping.yaml": own, "nov-backup.csv": log });
+    expect((await run(a, b)).code).toBe(2);
+  });
+});

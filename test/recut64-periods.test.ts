@@ -155,3 +155,19 @@ describe("reconcile owes a cycle's fee in the period of its first day, east of U
     expect([r.code, fees(r.stdout).computed_total]).toEqual([0, "520"]);
   });
 });
+
+// red64d M3: a bill of instants at UTC midnights (a FOCUS export's) for an account west of UTC was read as months of
+// the account's zone: refused (New York), or re-cut comparing no fee (Honolulu).
+describe("reconcile reads a bill of instants at UTC midnights as UTC months, whatever the account's zone (red64d M3)", () => {
+  const floopy = () => readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace('effective: "2026-11-01"', 'effective: "2026-01-01"');
+  it.each(["Pacific/Honolulu", "America/New_York", "Asia/Tokyo"])("%s: Free in November, Pro (20 USD) from December 1, owed in December", async (zone) => {
+    const dir = mkdtempSync(join(tmpdir(), "recut64-"));
+    writeFileSync(join(dir, "card.yaml"), floopy());
+    writeFileSync(join(dir, "account.yaml"), `plan: free\nanchor: 2026-11-01\ntimezone: ${zone}\nchanges:\n  - { at: 2026-12-01, plan: pro }\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01" }\n`);
+    // 1,000 tokens on Nov 10 (0.0025 USD), 2,000 on Dec 10 (0.005).
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-10T10:00:00Z,request,gpt-4o,openai,1000,0\n2026-12-10T10:00:00Z,request,gpt-4o,openai,2000,0\n");
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,model,provider,quantity,amount,currency\n2026-11-01T00:00:00Z,request:input_tokens,gpt-4o,openai,1000,0.0025,USD\n2026-12-01T00:00:00Z,request:input_tokens,gpt-4o,openai,2000,0.005,USD\n2026-12-01T00:00:00Z,plan,,,,20,USD\n");
+    const r = await burnrate(["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    expect([r.code, JSON.parse(r.stdout).money.computed_total]).toEqual([0, "20"]);
+  });
+});

@@ -44,7 +44,7 @@ export function beforeFirstCycle(ask: { event: UsageEvent; card: RateCard; calen
   if (ask.skip && charge && near) return undefined;
   // A time in 1970 is a count since 1970 read in too small a unit (newcomer64b M3: seconds read as milliseconds were
   // told to move the anchor).
-  if (event.at >= 0 && event.at < YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping)`, formatInstant(event.at));
+  if (event.at >= 0 && event.at < YEAR_1971 && calendar.start(0) >= YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping)`, formatInstant(event.at));
   const why = !ask.skip
     ? "--skip-before-anchor leaves out the charges of the cycle before, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants"
     : !charge

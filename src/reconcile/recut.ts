@@ -8,7 +8,7 @@ import { UserError, shown } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { FeeCycle } from "../ratecard/plan-fee.js";
-import { Calendar, formatInstant, type Instant, type Zone } from "../time.js";
+import { Calendar, formatInstant, Zone, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 
 /** What reconciling needs of a statement line: a replay's own, or one summed from its ledger at other boundaries. */
@@ -87,7 +87,10 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
   if (!refusal) return undefined;
   // A cut the bill mapping declares is where its periods start (red63e H2: a bill cut on the 5th at 00:00 UTC, for an
   // account in New York, was re-cut at New York's midnight, and its correct lines failed where rows fell between).
-  const zone = cut?.declared === true ? cut.zone : calendar.zone;
+  // Periods written as instants at UTC midnights (a FOCUS export's) are UTC months, whatever the account's zone: in
+  // Honolulu's they were months of other lengths, and no fee was compared (red64d M3).
+  const utcMonths = charges.every((c) => c.period.kind === "start-instant" && c.period.at % DAY === 0);
+  const zone = cut?.declared === true ? cut.zone : utcMonths ? UTC : calendar.zone;
   const starts = charges.map((c) => periodStart(c.period, zone, cut)).filter((s): s is Instant => s !== undefined);
   if (starts.length < charges.length) throw refusal;
   const bills = periodCalendar(Math.min(...starts), zone, cut);
@@ -99,6 +102,9 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
   }
   return bills;
 }
+
+const DAY = 86_400_000;
+const UTC = Zone.of("UTC")!;
 
 /**
  * Monthly bill periods from `start` (the first one's first instant), in the zone they are cut in. Cut at midnight, a day

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parse } from "yaml";
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
@@ -46,7 +47,7 @@ function refuseCopies(files: readonly string[], stdinCopy: string | undefined): 
     // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36); a
     // folder's mapping and a file's own that say the same read alike too (newcomer64b H1: a backup beside its own copy
     // of the folder's mapping was billed twice).
-    const mappings = [mappingText(folderMapping(file)), mappingText(mappingNamed(file))].filter((text) => text !== "");
+    const mappings = [mappingText(folderMapping(file)), mappingText(mappingNamed(file))].filter((text, i, all) => text !== "" && all.indexOf(text) === i);
     const key = `${mappings.join("\u0000")}\u0001${head}`;
     byHead.set(key, [...(byHead.get(key) ?? []), file]);
   }
@@ -128,13 +129,30 @@ function sizeOf(file: string): number | undefined {
 }
 
 /** A mapping file's text, by which two files are read alike; "" for none. */
+/**
+ * What a mapping file says: its YAML's data, its keys sorted, whatever its comments, line ends or style (red64d M2: a
+ * copy of the folder's mapping saved with CRLF, or a comment more, read a backup as another log, billed twice).
+ */
 function mappingText(path: string | undefined): string {
   if (path === undefined) return "";
   try {
-    return createHash("sha256").update(readFileSync(path)).digest("hex");
+    const text = readFileSync(path, "utf8");
+    let said: string;
+    try {
+      said = JSON.stringify(sortedKeys(parse(text)));
+    } catch {
+      said = text;
+    }
+    return createHash("sha256").update(said).digest("hex");
   } catch {
     return resolve(path);
   }
+}
+
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortedKeys(v)]));
 }
 
 /** Gzips larger than this are not inflated whole to be compared: a copy that large is left to its event ids. */

@@ -9,7 +9,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
 import { layoutOfHeader } from "./layouts.js";
-import { columnMeant, epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
+import { columnMeant, componentCounted, epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 import { noAccountColumn, type OtherAccounts } from "./account-column.js";
@@ -257,7 +257,7 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // A column that is likely one the card reads (prompt_tokens for input_tokens) is named with its rename, never among those to ignore (newcomer54 M4).
   const meant = new Map(unread.slice(1).flatMap((i) => {
     const name = header[i]!;
-    const column = plain(name) && !roles.has(name) && !outcomes.has(name) ? columnMeant(name, free) : undefined;
+    const column = plain(name) && !roles.has(name) && !outcomes.has(name) ? (columnMeant(name, free) ?? componentCounted(name, read.components, free)) : undefined;
     return column === undefined ? [] : [[name, column] as const];
   }));
   const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source), meantAmong: free }, file, read);
@@ -280,7 +280,7 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
   // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
-  const all = roles.has(source) || outcomes.has(source) || columnMeant(source, free) !== undefined ? others : [source, ...others];
+  const all = roles.has(source) || outcomes.has(source) || (columnMeant(source, free) ?? componentCounted(source, read.components, free)) !== undefined ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   // Not an object that holds a column of how requests ended: ignored whole, it would bill the failed calls (red53b #3).
   const parent = [...outcomes].some((name) => commonParent([...all, name]) !== undefined) ? undefined : commonParent(all);
@@ -302,7 +302,7 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
 function likelyRole(name: string, present: Record<Canonical, number>, read: ReadColumns): Role | undefined {
   const role = likelyCanonical(name);
   // A near miss of a column the card reads (`workspace_id` for a card's `workspace`) is that column (red50 #4).
-  return role !== undefined && present[role] < 0 && columnMeant(name, read.names) === undefined ? role : undefined;
+  return role !== undefined && present[role] < 0 && columnMeant(name, read.names) === undefined && componentCounted(name, read.components, read.names) === undefined ? role : undefined;
 }
 
 type Role = keyof typeof ROLES;
@@ -370,17 +370,15 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
-  const meant = columnMeant(column.renamed ?? column.source, column.meantAmong ?? read.names);
+  const meant = columnMeant(column.renamed ?? column.source, column.meantAmong ?? read.names) ?? componentCounted(column.renamed ?? column.source, read.components, column.meantAmong ?? read.names);
   const slip = column.renamed === undefined && meant !== undefined ? read.undeclared?.get(meant) : undefined;
   if (slip !== undefined) return cardSlip(slip, meant!, { file, line: 1, column: column.column }, column.source, read);
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
-  // A count, an id or a customer under another name where the header has none: read as that is the likelier fix; but a
-  // count named as a column the card reads (`input_tokens_count`) is that column's (newcomer64b M2: offered as the
-  // quantity first, Floopy's count of requests).
-  const role = column.renamed === undefined && !(column.role === "quantity" && meant !== undefined) ? column.role : undefined;
+  // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
+  const role = column.renamed === undefined ? column.role : undefined;
   const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }

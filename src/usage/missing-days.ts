@@ -15,30 +15,43 @@ const LEAST_DAYS = 4;
  * or monthly files, or of names without dates, has no note.
  */
 export function missingDaysNotes(files: readonly string[]): string[] {
-  const folders = new Map<string, string[]>();
+  // A series is a folder's files named alike but for their date (red64d: two exports in one folder, merged, hid each
+  // other's gaps).
+  const series = new Map<string, { folder: string; dates: string[] }>();
   for (const file of files) {
-    const dates = [...basename(file).matchAll(DATED)].map((m) => `${m[1]}-${m[2]}-${m[3]}`).filter((d) => DateTime.fromISO(d, { zone: "UTC" }).isValid);
+    const name = basename(file);
+    const dates = [...name.matchAll(DATED)].map((m) => `${m[1]}-${m[2]}-${m[3]}`).filter((d) => DateTime.fromISO(d, { zone: "UTC" }).isValid);
     if (dates.length !== 1) continue;
     const folder = dirname(file);
-    folders.set(folder, [...(folders.get(folder) ?? []), dates[0]!]);
+    const key = JSON.stringify([folder, name.replace(DATED, "\u0000")]);
+    const found = series.get(key) ?? { folder, dates: [] };
+    found.dates.push(dates[0]!);
+    series.set(key, found);
   }
   const notes: string[] = [];
-  for (const [folder, dated] of folders) {
+  for (const { folder, dates: dated } of series.values()) {
     const days = [...new Set(dated)].sort();
+    // A series of working days alone skips its weekends, as a B2B export does (red64d: every weekend was named).
+    const weekdaysOnly = days.every((d) => DateTime.fromISO(d, { zone: "UTC" }).weekday <= 5);
     if (days.length < LEAST_DAYS) continue;
     const ordinal = (d: string) => Math.round(DateTime.fromISO(d, { zone: "UTC" }).toMillis() / 86_400_000);
     const steps = days.slice(1).map((d, i) => ordinal(d) - ordinal(days[i]!));
-    // Daily: most steps are one day.
-    if (steps.filter((s) => s === 1).length * 2 <= steps.length) continue;
+    // Daily: most steps are one day (a Friday to a Monday is one working day).
+    const daily = (step: number, i: number) => step === 1 || (weekdaysOnly && step === 3 && DateTime.fromISO(days[i]!, { zone: "UTC" }).weekday === 5);
+    if (steps.filter(daily).length * 2 <= steps.length) continue;
     const missing: string[] = [];
     steps.forEach((step, i) => {
       if (step <= 1 || step > 31) return;
-      for (let k = 1; k < step; k++) missing.push(DateTime.fromISO(days[i]!, { zone: "UTC" }).plus({ days: k }).toISODate()!);
+      for (let k = 1; k < step; k++) {
+        const day = DateTime.fromISO(days[i]!, { zone: "UTC" }).plus({ days: k });
+        if (!(weekdaysOnly && day.weekday > 5)) missing.push(day.toISODate()!);
+      }
     });
     if (missing.length === 0) continue;
     const list = `${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}`;
     const them = missing.length === 1 ? "1 day" : `${missing.length} days`;
-    notes.push(`burnrate: note: the daily files in ${JSON.stringify(folder)} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${missing.length === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+    const where = folder === "." ? "the daily files given" : `the daily files in ${JSON.stringify(folder)}`;
+    notes.push(`burnrate: note: ${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${missing.length === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
   }
   return notes;
 }

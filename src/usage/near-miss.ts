@@ -49,13 +49,21 @@ function accountLike(name: string): boolean {
   return /^(account|acct|org|organization|organisation|customer|cust|tenant|workspace|subscriber|company)(_?(id|key|name|slug))?$/.test(normalName(name));
 }
 
-/**
- * The name among `names` that `name` misses by case, a separator, one typo, an id's suffix (`workspace_id` for
- * `workspace`) or a count's (`input_tokens_count` for `input_tokens`: newcomer64b M2), if one.
- */
+/** The name among `names` that `name` misses by case, a separator, one typo or an id's suffix (`workspace_id` for `workspace`), if one. */
 export function columnMeant(name: string, names: ReadonlySet<string>): string | undefined {
-  const stem = normalName(name).replace(/_?(id|key|name|slug|uuid|count|total|num)$/, "");
+  const stem = normalName(name).replace(/_?(id|key|name|slug|uuid)$/, "");
   return nearMissAmong(name, names) ?? [...names].find((n) => n !== name && stem !== "" && normalName(n) === stem) ?? tokensMeant(name, names);
+}
+
+/**
+ * The card's component (a count, as tokens are) a name means with a count's suffix: `input_tokens_count` for
+ * `input_tokens` (newcomer64b M2: offered as the quantity first, Floopy's count of requests); never a dimension,
+ * whose count is the quantity (`project_count`: red64d M4).
+ */
+export function componentCounted(name: string, components: ReadonlySet<string> | undefined, names: ReadonlySet<string>): string | undefined {
+  const stem = normalName(name).replace(/_?(count|total|num)$/, "");
+  if (stem === normalName(name) || components === undefined) return undefined;
+  return [...components].find((c) => names.has(c) && normalName(c) === stem);
 }
 
 /**
