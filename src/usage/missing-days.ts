@@ -23,7 +23,8 @@ export function missingDaysNotes(files: readonly string[]): string[] {
     const dates = [...name.matchAll(DATED)].map((m) => `${m[1]}-${m[2]}-${m[3]}`).filter((d) => DateTime.fromISO(d, { zone: "UTC" }).isValid);
     if (dates.length !== 1) continue;
     const folder = dirname(file);
-    const key = JSON.stringify([folder, name.replace(DATED, "\u0000")]);
+    // Whatever its format: a day's CSV beside another's JSON Lines or gzip is one export's (field13's daily folder).
+    const key = JSON.stringify([folder, name.replace(DATED, "\u0000").replace(/(\.(csv|tsv|jsonl|ndjson|json|parquet|gz))+$/i, "")]);
     const found = series.get(key) ?? { folder, dates: [] };
     found.dates.push(dates[0]!);
     series.set(key, found);
