@@ -33,10 +33,12 @@ describe("a folder of daily files that skips days", () => {
     // of every day from the 1st to the 5th, the 3rd missing.
     const work = ["02", "03", "04", "05", "06", "09", "10", "12", "13"].map((d) => `work-2026-11-${d}.csv`);
     const all = ["01", "02", "04", "05"].map((d) => `all-2026-11-${d}.csv`);
-    const r = await statement(days([...work, ...all]));
+    const dir = days([...work, ...all]);
+    const r = await statement(dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("skip 1 day between 2026-11-02 and 2026-11-13 (2026-11-11)");
-    expect(r.stderr).toContain("skip 1 day between 2026-11-01 and 2026-11-05 (2026-11-03)");
+    // Each named by its files' pattern (red64e L4).
+    expect(r.stderr).toContain(`the daily files "work-DATE*" in ${JSON.stringify(dir)} skip 1 day between 2026-11-02 and 2026-11-13 (2026-11-11)`);
+    expect(r.stderr).toContain(`the daily files "all-DATE*" in ${JSON.stringify(dir)} skip 1 day between 2026-11-01 and 2026-11-05 (2026-11-03)`);
     expect(r.stderr.split("\n").filter((l) => l !== "")).toHaveLength(2);
   });
 

@@ -189,4 +189,15 @@ describe("mappings that say the same, written otherwise (red64d M1, M2)", () => 
     const b = folder({ "nov-backup.csv.mapping.yaml": own, "nov-backup.csv": log });
     expect((await run(a, b)).code).toBe(2);
   });
+
+  it("reads a mapping's values as written: 0420 and \"0420\" say the same, 0420 and 420 do not (red64e)", async () => {
+    const project = (value: string) => `columns: { quantity: reads }\nconstants: { project: ${value} }\n`;
+    const plain = "timestamp,meter,reads\n2026-11-02T10:00:00Z,data_read,100\n";
+    const a = folder({ "burnrate.mapping.yaml": project("0420"), "nov.csv": plain });
+    expect((await run(a, folder({ "burnrate.mapping.yaml": project('"0420"'), "nov-backup.csv": plain }))).code).toBe(2);
+    const other = await run(a, folder({ "burnrate.mapping.yaml": project("420"), "nov-420.csv": plain }));
+    expect(other.code).toBe(0);
+    // Two projects' 100 reads at 0.01: 2 credits.
+    expect(JSON.parse(other.stdout).accounts[0].cycles[0].total).toBe("2");
+  });
 });

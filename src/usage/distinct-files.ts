@@ -139,7 +139,8 @@ function mappingText(path: string | undefined): string {
     const text = readFileSync(path, "utf8");
     let said: string;
     try {
-      said = JSON.stringify(sortedKeys(parse(text)));
+      // Every scalar as written, as the mapping's reader keeps it (yaml/codec.ts): `0420` is not 420 (red64e).
+      said = JSON.stringify(sortedKeys(parse(text, { schema: "failsafe" })));
     } catch {
       said = text;
     }

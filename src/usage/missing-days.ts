@@ -17,20 +17,23 @@ const LEAST_DAYS = 4;
 export function missingDaysNotes(files: readonly string[]): string[] {
   // A series is a folder's files named alike but for their date (red64d: two exports in one folder, merged, hid each
   // other's gaps).
-  const series = new Map<string, { folder: string; dates: string[] }>();
+  const series = new Map<string, { folder: string; template: string; dates: string[] }>();
   for (const file of files) {
     const name = basename(file);
     const dates = [...name.matchAll(DATED)].map((m) => `${m[1]}-${m[2]}-${m[3]}`).filter((d) => DateTime.fromISO(d, { zone: "UTC" }).isValid);
     if (dates.length !== 1) continue;
     const folder = dirname(file);
     // Whatever its format: a day's CSV beside another's JSON Lines or gzip is one export's (field13's daily folder).
-    const key = JSON.stringify([folder, name.replace(DATED, "\u0000").replace(/(\.(csv|tsv|jsonl|ndjson|json|parquet|gz))+$/i, "")]);
-    const found = series.get(key) ?? { folder, dates: [] };
+    // An hour after the date (`2026-11-14T00.csv`) is the day's: one series, not one an hour (red64e L2).
+    const template = name.replace(DATED, "DATE").replace(/DATE[T_ -]?\d{2}(?!\d)/, "DATE").replace(/(\.(csv|tsv|jsonl|ndjson|json|parquet|gz))+$/i, "");
+    const key = JSON.stringify([folder, template]);
+    const found = series.get(key) ?? { folder, template, dates: [] };
     found.dates.push(dates[0]!);
     series.set(key, found);
   }
   const notes: string[] = [];
-  for (const { folder, dates: dated } of series.values()) {
+  const inFolder = (folder: string) => [...series.values()].filter((s) => s.folder === folder).length;
+  for (const { folder, template, dates: dated } of series.values()) {
     const days = [...new Set(dated)].sort();
     // A series of working days alone skips its weekends, as a B2B export does (red64d: every weekend was named).
     const weekdaysOnly = days.every((d) => DateTime.fromISO(d, { zone: "UTC" }).weekday <= 5);
@@ -51,7 +54,9 @@ export function missingDaysNotes(files: readonly string[]): string[] {
     if (missing.length === 0) continue;
     const list = `${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}`;
     const them = missing.length === 1 ? "1 day" : `${missing.length} days`;
-    const where = folder === "." ? "the daily files given" : `the daily files in ${JSON.stringify(folder)}`;
+    // Named by their pattern where a folder holds several series (red64e L4: which export failed?).
+    const files = inFolder(folder) > 1 ? `the daily files ${JSON.stringify(`${template}*`)}` : "the daily files";
+    const where = folder === "." ? `${files} given` : `${files} in ${JSON.stringify(folder)}`;
     notes.push(`burnrate: note: ${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${missing.length === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
   }
   return notes;

@@ -61,7 +61,8 @@ export function columnMeant(name: string, names: ReadonlySet<string>): string | 
  * whose count is the quantity (`project_count`: red64d M4).
  */
 export function componentCounted(name: string, components: ReadonlySet<string> | undefined, names: ReadonlySet<string>): string | undefined {
-  const stem = normalName(name).replace(/_?(count|total|num)$/, "");
+  // Not `_total`: a metrics export's running total, billed on every row (red64e L7).
+  const stem = normalName(name).replace(/_?(count|num)$/, "");
   if (stem === normalName(name) || components === undefined) return undefined;
   return [...components].find((c) => names.has(c) && normalName(c) === stem);
 }
