@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer64b M1: `acct-0003  ` was a customer of its own, billed Pro's 20 USD, while acct-0003 lost its rows; a warning
+// said so, and the run exited 0.
+describe("an account id with spaces around it", () => {
+  const run = (files: Record<string, string>) => {
+    const dir = mkdtempSync(join(tmpdir(), "accounts64-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, Object.keys(files).find((f) => !f.endsWith(".yaml"))!), "--format", "json"]);
+  };
+  const csv = "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\n2026-11-03T10:00:00Z,data_read,100,a,acme  \n";
+
+  it("is refused at its cell, in CSV and in JSON Lines", async () => {
+    const r = await run({ "u.csv": csv });
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toMatch(/u\.csv:3:5: account "acme  " has spaces around it: billed as a customer of its own, not as "acme" \(expected the account id alone: trimmed in the export, or dimension_values: \{ account: \{ "acme  ": "acme" \} \} in the usage mapping, found "acme  "\)/);
+    const jsonl = await run({ "u.jsonl": '{"timestamp":"2026-11-02T10:00:00Z","meter":"data_read","quantity":100,"project":"a","account":" acme"}\n' });
+    expect(jsonl.code).toBe(2);
+    expect(jsonl.stderr).toContain('account " acme" has spaces around it');
+  });
+
+  it("is the account its mapping maps it onto", async () => {
+    const r = await run({ "u.csv": csv, "u.csv.mapping.yaml": 'dimension_values: { account: { "acme  ": acme } }\n' });
+    expect(r.code).toBe(0);
+    // Both days' 100 reads at 0.01, acme's alone: 2 credits.
+    const accounts = JSON.parse(r.stdout).accounts;
+    expect(accounts.map((a: { account: string }) => a.account)).toEqual(["acme"]);
+    expect(accounts[0].cycles[0].total).toBe("2");
+  });
+});
