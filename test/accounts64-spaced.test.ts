@@ -31,4 +31,17 @@ describe("an account id with spaces around it", () => {
     expect(accounts.map((a: { account: string }) => a.account)).toEqual(["acme"]);
     expect(accounts[0].cycles[0].total).toBe("2");
   });
+
+  it("is the account the account file names so, and a no-break space is written escaped in the fix (red64f M1, L2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "accounts64-"));
+    writeFileSync(join(dir, "acct.yaml"), 'account: own\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  "globex ": { plan: pro }\n');
+    writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,globex \n");
+    const named = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "json"]);
+    expect(named.code).toBe(0);
+    expect(JSON.parse(named.stdout).accounts.map((a: { account: string }) => a.account)).toEqual(["globex ", "own"]);
+    writeFileSync(join(dir, "u2.csv"), "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\u00a0\n");
+    const nbsp = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u2.csv"), "--format", "json"]);
+    expect(nbsp.code).toBe(2);
+    expect(nbsp.stderr).toContain('dimension_values: { account: { "acme\\u00a0": "acme" } }');
+  });
 });

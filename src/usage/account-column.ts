@@ -22,6 +22,8 @@ export interface OtherAccounts {
    * `default` the name of none (red58 F12); or by none in a file that writes no `account:` (red61 F8).
    */
   readonly ownUnnamed?: "no file" | "no account:";
+  /** The file's names with spaces around them, written so: a usage cell naming one is that account (red64f M1). */
+  readonly spaced?: ReadonlySet<string>;
 }
 
 /** A header with no account column where other accounts are named: a file the own account's usage alone may be. */
@@ -39,7 +41,8 @@ export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterab
   const others = new Set([...file.accounts.keys(), ...file.purchases.map((p) => p.account)]);
   others.delete(file.name);
   if (others.size === 0) return undefined;
-  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size };
+  const spaced = new Set([...others].filter(spacedAccount));
+  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size, ...(spaced.size === 0 ? {} : { spaced }) };
 }
 
 /**
@@ -95,12 +98,22 @@ export function spacedAccount(account: string): boolean {
   return account !== account.trim() && account.trim() !== "";
 }
 
-export function spacedAccountCell(at: Location, cell: string): UserError {
-  const trimmed = cell.trim();
+/** Whether a row's account, as mapped, is one with spaces around it that no account file names so (the own account, `named`). */
+export function strayAccount(account: string, own: string, others: OtherAccounts | undefined): boolean {
+  return spacedAccount(account) && account !== own && others?.spaced?.has(account) !== true;
+}
+
+/** A YAML double-quoted string, every character past ASCII's printable ones escaped: a no-break space is not a space to the eye. */
+const quoted = (text: string) => `"${[...text].map((c) => (c === '"' || c === "\\" ? `\\${c}` : c >= " " && c <= "~" ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`)).join("")}"`;
+
+/** The cell, and the account it maps onto where `dimension_values:` maps it (red64f L1: the message quoted the cell, the check the value). */
+export function spacedAccountCell(at: Location, cell: string, account: string): UserError {
+  const trimmed = account.trim();
+  const what = account === cell ? `account ${shown(cell)}` : `account ${shown(cell)}, mapped onto ${shown(account)},`;
   return new UserError(
-    `account ${shown(cell)} has spaces around it: billed as a customer of its own, not as ${shown(trimmed)}`,
+    `${what} has spaces around it: billed as a customer of its own, not as ${shown(trimmed)}`,
     at,
-    `the account id alone: trimmed in the export, or dimension_values: { account: { ${JSON.stringify(cell)}: ${JSON.stringify(trimmed)} } } in the usage mapping`,
+    `the account id alone: trimmed in the export, or dimension_values: { account: { ${quoted(cell)}: ${quoted(trimmed)} } } in the usage mapping`,
     shown(cell),
   );
 }

@@ -1,7 +1,7 @@
 import { isAscii } from "node:buffer";
 import { NeedsFullParser, QUOTED_FIELD } from "./plain-csv.js";
 import { cardValue } from "./mapping-names.js";
-import { spacedAccount } from "./account-column.js";
+import { strayAccount } from "./account-column.js";
 import { columnsNothingReads, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { Zone } from "../time.js";
@@ -464,7 +464,7 @@ export class RowScanner {
     if (this.setup.read.otherAccounts !== undefined && cell.trim() === "") throw new NeedsFullParser("an empty account cell");
     const account = cell === "" ? this.setup.defaultAccount : cardValue(this.setup.mapping, "account", cell);
     // Refused at its row by the plain reader (spacedAccountCell).
-    if (spacedAccount(account)) throw new NeedsFullParser("an account with spaces around it");
+    if (strayAccount(account, this.setup.defaultAccount, this.setup.read.otherAccounts)) throw new NeedsFullParser("an account with spaces around it");
     this.batch.accountNames.push(account);
     return this.accountTable.add(hash, to + 1 - from, buf, this.cells, this.accountRun);
   }
