@@ -94,7 +94,7 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
  * billed its plan's fee, while the account it means lost those rows, which a warning alone told (newcomer64b M1: exit
  * 0 and 40 USD of phantom invoices). Refused at its cell, as a model's value with a space is.
  */
-export function spacedAccount(account: string): boolean {
+function spacedAccount(account: string): boolean {
   return account !== account.trim() && account.trim() !== "";
 }
 
