@@ -171,3 +171,20 @@ describe("reconcile reads a bill of instants at UTC midnights as UTC months, wha
     expect([r.code, JSON.parse(r.stdout).money.computed_total]).toEqual([0, "20"]);
   });
 });
+
+// red64e L6, red64b L3: a bill of instants that are not at the cut its mapping declares is refused at the cut, naming
+// its starts, not the account zone's midnights.
+describe("reconcile refuses instants off the declared cut, said at the cut", () => {
+  it("00:00 America/New_York declared, periods at UTC midnights, for an account in Honolulu", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "recut64-"));
+    writeFileSync(join(dir, "card.yaml"), readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace('effective: "2026-11-01"', 'effective: "2026-01-01"'));
+    writeFileSync(join(dir, "account.yaml"), 'plan: pro\nanchor: 2026-11-01\ntimezone: Pacific/Honolulu\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01" }\n');
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-10T10:00:00Z,request,gpt-4o,openai,1000,0\n");
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,model,provider,quantity,amount,currency\n2026-11-01T00:00:00Z,request:input_tokens,gpt-4o,openai,1000,0.0025,USD\n2026-12-01T00:00:00Z,request:input_tokens,gpt-4o,openai,0,0,USD\n");
+    writeFileSync(join(dir, "bill.csv.mapping.yaml"), 'cut: "00:00 America/New_York"\n');
+    const r = await burnrate(["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv")]);
+    expect(r.code).toBe(2);
+    // New York's midnight of November 1 is 04:00 UTC.
+    expect(r.stderr).toContain("bill.csv:2:1: period is not a cycle start, at the cut the bill mapping declares (00:00 America/New_York) (expected a cycle start such as 2026-11-01T04:00:00Z, found 2026-11-01T00:00:00Z)");
+  });
+});

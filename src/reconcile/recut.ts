@@ -97,10 +97,30 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
   try {
     for (const c of charges) cycleOfPeriod(c.period, bills, c.periodCell);
   } catch (e) {
-    if (e instanceof UserError) throw refusal;
-    throw e;
+    if (!(e instanceof UserError)) throw e;
+    throw (cut?.declared === true ? offTheCut(charges, cut, charges[starts.indexOf(Math.min(...starts))]!.period) : undefined) ?? refusal;
   }
   return bills;
+}
+
+/**
+ * The first period that does not start at the declared cut, said at it: the account calendar's error named the
+ * account zone's midnights (red64e L6: Honolulu's 10:00Z for a bill declared cut at 00:00 America/New_York, 04:00Z),
+ * and its first row, not the one off the cut (red64b L3).
+ */
+function offTheCut(charges: readonly BillCharge[], cut: DeclaredCut, first: BillPeriod): UserError | undefined {
+  // The day the bill writes: a date's, or an instant's own, as written in UTC.
+  const date = first.kind === "start-date" ? first.date : new Date(first.at).toISOString().slice(0, 10);
+  const periods = periodCalendar(periodStart({ kind: "start-date", date }, cut.zone, cut)!, cut.zone, cut);
+  for (const c of charges) {
+    try {
+      cycleOfPeriod(c.period, periods, c.periodCell);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      return new UserError(`${e.problem}, at the cut the bill mapping declares (${cut.text})`, e.location, e.expected, e.found);
+    }
+  }
+  return undefined;
 }
 
 const DAY = 86_400_000;
