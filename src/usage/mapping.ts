@@ -291,7 +291,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     meter: over.meter ?? base.meter,
     meterValues: new Map([...base.meterValues, ...over.meterValues]),
     ...(base.dimensionValues === undefined && over.dimensionValues === undefined ? {} : { dimensionValues: layeredValues(base.dimensionValues, over.dimensionValues) }),
-    ignore: new Set([...base.ignore, ...over.ignore]),
+    ignore: new Set([...[...base.ignore].filter((source) => !readByLayout(source, base, over)), ...over.ignore]),
     ...((over.rows ?? base.rows) === undefined ? {} : { rows: over.rows ?? base.rows }),
     ...((over.timestampUnit ?? base.timestampUnit) === undefined ? {} : { timestampUnit: over.timestampUnit ?? base.timestampUnit }),
     ...((over.timestampZone ?? base.timestampZone) === undefined ? {} : { timestampZone: over.timestampZone ?? base.timestampZone }),
@@ -309,6 +309,17 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(places === undefined ? {} : { places: { ...places, columns: Object.fromEntries(Object.entries(places.columns).filter(([c]) => c in columns)) } }),
     ...hiddenValues(base, over),
   };
+}
+
+/**
+ * A column a layout passes over (Lago's `created_at`, its own time being `timestamp`) that a mapping on top reads
+ * (`columns: { timestamp: created_at }`, or a rename): the mapping's reading wins, as every key of it does. Ignored
+ * too, the column was refused as read two ways, at the mapping's line, for an `ignore_columns:` it does not have
+ * (newcomer64b M4). An entry a user wrote (it has a place) stays, for readTwoWays to refuse beside the reading.
+ */
+function readByLayout(source: string, base: ColumnMapping, over: ColumnMapping): boolean {
+  if (base.places?.ignore?.get(source) !== undefined) return false;
+  return over.rename.has(source) || Object.values(over.columns).includes(source);
 }
 
 /**

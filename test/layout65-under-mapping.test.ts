@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer64b M4: a column a layout passes over (Lago's `created_at`, `lago_customer_id`) that the user's mapping on
+// top reads was refused as "both the canonical timestamp and under ignore_columns:", at the user's line, for an
+// `ignore_columns:` the user never wrote. A mapping goes on top of a layout key by key: its reading wins.
+// Floopy's gpt-4o-mini on openai: 0.000015 an input token, 0.00006 an output token (ratecards/floopy.yaml).
+const ACCOUNT = join(ROOT, "fixtures/layouts/account.yaml");
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "layout65-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+/** A Lago event of gpt-4o-mini on openai, 1,000 input and 200 output tokens: 0.015 + 0.012 = 0.027. */
+const lagoEvent = (id: string, subscription: string, customer: string, seconds: number) =>
+  JSON.stringify({ lago_id: `l-${id}`, lago_customer_id: customer, transaction_id: id, external_subscription_id: subscription, code: "request", timestamp: seconds, created_at: "2026-11-30T00:00:00Z", properties: { model: "gpt-4o-mini", provider: "openai", input_tokens: 1000, output_tokens: 200 } });
+
+// 2026-11-02T10:00:00Z and 2026-11-03T10:00:00Z.
+const NOV_2 = 1793613600;
+const NOV_3 = NOV_2 + 86_400;
+
+describe("a layout's passed-over column read by a mapping on top", () => {
+  it("--layout lago with --map account=lago_customer_id (the subscription passed over) bills the customer the column names: 2 x 0.027 = 0.054", async () => {
+    const dir = folder({ "events.jsonl": `${lagoEvent("t-1", "sub-1", "acme", NOV_2)}\n${lagoEvent("t-2", "sub-2", "acme", NOV_3)}\n` });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "lago", "--map", "account=lago_customer_id", "--map", "ignore:external_subscription_id", "--usage", join(dir, "events.jsonl"), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const statement = JSON.parse(r.stdout);
+    expect(statement.accounts.map((a: { account: string }) => a.account)).toEqual(["acme"]);
+    expect(statement.accounts[0].cycles[0].total).toBe("0.054");
+  });
+
+  it("a mapping file's rename of a column the layout passes over reads it: lago_customer_id as the card's `team` is read: 0.027", async () => {
+    const dir = folder({ "events.jsonl": `${lagoEvent("t-1", "acme", "cust-9", NOV_2)}\n`, "events.jsonl.mapping.yaml": "layout: lago\nrename:\n  lago_customer_id: team\n" });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--usage", join(dir, "events.jsonl"), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.027");
+  });
+
+  it("a CSV mapped in full, read with the wrong --layout lago, fails at its first time, not at the mapping's line for the layout's ignore_columns:", async () => {
+    const dir = folder({
+      "u.csv": "created_at,customer,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,acme,gpt-4o-mini,openai,1000,200\n",
+      "u.csv.mapping.yaml": "columns:\n  timestamp: created_at\n  account: customer\nmeter: request\nrename:\n  prompt_tokens: input_tokens\n  completion_tokens: output_tokens\n",
+    });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "lago", "--usage", join(dir, "u.csv"), "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, "u.csv")}:2:1: bad timestamp (expected seconds since 1970-01-01T00:00:00Z (timestamp_unit:, a layout's or the mapping's)`);
+    expect(r.stderr).not.toMatch(/ignore_columns/);
+  });
+
+  it("a user's own ignore_columns: beside the user's own reading of the column is still refused, at the entry", async () => {
+    const dir = folder({
+      "u.csv": "created_at,customer,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,acme,gpt-4o-mini,openai,1000,200\n",
+      "m.yaml": "columns:\n  timestamp: created_at\n  account: customer\nmeter: request\nrename:\n  prompt_tokens: input_tokens\n  completion_tokens: output_tokens\nignore_columns: [created_at]\n",
+    });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--mapping", join(dir, "m.yaml"), "--usage", join(dir, "u.csv"), "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, "m.yaml")}:8:18: column "created_at" is both the canonical timestamp (columns: timestamp: created_at) and under ignore_columns:`);
+  });
+});
