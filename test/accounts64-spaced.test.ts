@@ -44,4 +44,19 @@ describe("an account id with spaces around it", () => {
     expect(nbsp.code).toBe(2);
     expect(nbsp.stderr).toContain('dimension_values: { account: { "acme\\u00a0": "acme" } }');
   });
+
+  it("a zero-width space, joiner or byte-order mark around it is refused as spaces are, through the scanner and the plain reader (red64f L3)", async () => {
+    for (const [pad, name] of [["\u200b", "200b"], ["\u2060", "2060"], ["\ufeff", "feff"]] as const) {
+      const scanned = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\n2026-11-03T10:00:00Z,data_read,100,a,acme${pad}\n` });
+      expect([scanned.code, scanned.stdout]).toEqual([2, ""]);
+      expect(scanned.stderr).toContain(`u.csv:3:5: account "acme\\u${name}" has an invisible character around it: billed as a customer of its own, not as "acme"`);
+      expect(scanned.stderr).toContain(`dimension_values: { account: { "acme\\u${name}": "acme" } }`);
+      const jsonl = await run({ "u.jsonl": `{"timestamp":"2026-11-02T10:00:00Z","meter":"data_read","quantity":100,"project":"a","account":"${pad}acme"}\n` });
+      expect(jsonl.code).toBe(2);
+      expect(jsonl.stderr).toContain("has an invisible character around it");
+    }
+    // One inside an id is the id's own: written so everywhere, it is one customer.
+    const inside = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,ac\u200bme\n" });
+    expect(inside.code).toBe(0);
+  });
 });

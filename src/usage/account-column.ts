@@ -95,8 +95,20 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
  * 0 and 40 USD of phantom invoices). Refused at its cell, as a model's value with a space is.
  */
 function spacedAccount(account: string): boolean {
-  return account !== account.trim() && account.trim() !== "";
+  // The plain reader asks a row at a time: the ends first, as most ids have no padding.
+  if (account === "" || !(PAD.test(account[0]!) || PAD.test(account[account.length - 1]!))) return false;
+  return unpadded(account) !== "";
 }
+
+/**
+ * Spaces around an id, and the characters that show as nothing (a zero-width space or joiner, a word joiner, a byte-order
+ * mark), which `trim()` leaves: a copy from a web page or a spreadsheet carries them (red64f L3: `acme\u200b` billed as
+ * a customer of its own).
+ */
+const PAD = /[\s\u200b-\u200d\u2060\ufeff]/;
+const PADDING = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+const unpadded = (account: string) => account.replace(PADDING, "");
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/;
 
 /** Whether a row's account, as mapped, is one with spaces around it that no account file names so (the own account, `named`). */
 export function strayAccount(account: string, own: string, others: OtherAccounts | undefined): boolean {
@@ -108,10 +120,11 @@ const quoted = (text: string) => `"${[...text].map((c) => (c === '"' || c === "\
 
 /** The cell, and the account it maps onto where `dimension_values:` maps it (red64f L1: the message quoted the cell, the check the value). */
 export function spacedAccountCell(at: Location, cell: string, account: string): UserError {
-  const trimmed = account.trim();
+  const trimmed = unpadded(account);
   const what = account === cell ? `account ${shown(cell)}` : `account ${shown(cell)}, mapped onto ${shown(account)},`;
+  const around = INVISIBLE.test(account.replace(trimmed, "")) ? "an invisible character" : "spaces";
   return new UserError(
-    `${what} has spaces around it: billed as a customer of its own, not as ${shown(trimmed)}`,
+    `${what} has ${around} around it: billed as a customer of its own, not as ${shown(trimmed)}`,
     at,
     `the account id alone: trimmed in the export, or dimension_values: { account: { ${quoted(cell)}: ${quoted(trimmed)} } } in the usage mapping`,
     shown(cell),
