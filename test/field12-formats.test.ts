@@ -88,6 +88,15 @@ describe("epoch milliseconds read as seconds (field12)", () => {
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
-    expect(out.stderr).toContain(": a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), found 1970-01-21T18:38:52.800Z)");
+    expect(out.stderr).toContain(": a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), or a missing time an export wrote as 0, found 1970-01-21T18:38:52.800Z)");
+  });
+
+  it("names an export's 0 for a missing time beside seconds read as milliseconds, where the time is ISO text at 1970 (red64d)", async () => {
+    writeFileSync(usage, "timestamp,meter,model,provider,input_tokens,output_tokens\n1970-01-01T00:00:00Z,request,gpt-4o,openai,1000,200\n");
+    writeFileSync(mapping, "{}\n");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
+    expect(out.stderr).toContain("or a missing time an export wrote as 0, found 1970-01-01T00:00:00Z)");
   });
 });

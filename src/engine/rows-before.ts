@@ -43,8 +43,8 @@ export function beforeFirstCycle(ask: { event: UsageEvent; card: RateCard; calen
   const near = event.at >= calendar.previousStart();
   if (ask.skip && charge && near) return undefined;
   // A time in 1970 is a count since 1970 read in too small a unit (newcomer64b M3: seconds read as milliseconds were
-  // told to move the anchor).
-  if (event.at >= 0 && event.at < YEAR_1971 && calendar.start(0) >= YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping)`, formatInstant(event.at));
+  // told to move the anchor), or an export's 0 for no time, which ISO text writes as 1970-01-01T00:00:00Z (red64d).
+  if (event.at >= 0 && event.at < YEAR_1971 && calendar.start(0) >= YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), or a missing time an export wrote as 0`, formatInstant(event.at));
   const why = !ask.skip
     ? "--skip-before-anchor leaves out the charges of the cycle before, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants"
     : !charge
