@@ -19,6 +19,17 @@ function days(names: readonly string[]): string {
 const statement = (usage: string) => burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]);
 
 describe("a folder of daily files that skips days", () => {
+  it("names a gap past a week by its first and last day, and one past a month too (red64d: 39 days were not told)", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "days64-")), "days");
+    mkdirSync(dir);
+    // November 1 to 5, then December 15 to 20: November 6 to 30 (25 days) and December 1 to 14 (14) are missing, 39.
+    const dates = ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04", "2026-11-05", ...["15", "16", "17", "18", "19", "20"].map((d) => `2026-12-${d}`)];
+    for (const date of dates) writeFileSync(join(dir, `events-${date}.csv`), `timestamp,meter,quantity,project\n${date}T10:00:00Z,data_read,100,p\n`);
+    const r = await statement(dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`burnrate: note: the daily files in ${JSON.stringify(dir)} skip 39 days between 2026-11-01 and 2026-12-20 (2026-11-06 to 2026-12-14): no usage is read for them; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+  });
+
   it("names the days it skips, and reads the others", async () => {
     const dir = days(["events-2026-11-01.csv", "events-2026-11-02.csv", "events-2026-11-03.csv", "events-2026-11-05.csv", "events-2026-11-06.csv", "events-2026-11-09.csv"]);
     const r = await statement(dir);

@@ -7,6 +7,9 @@ const DATED = /(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)/g;
 /** Daily files a folder needs before a gap among them is told: a few days' files are too few to say they are daily. */
 const LEAST_DAYS = 4;
 
+/** Days of one gap past which it is named by its first and last day. */
+const LONG_GAP = 7;
+
 /**
  * The note naming the days a folder of daily files skips: a day with no usage is most often exported as a file of a
  * header alone (an empty day's file is named too, sources.ts), and a day with no file at all is most often a failed
@@ -43,21 +46,26 @@ export function missingDaysNotes(files: readonly string[]): string[] {
     // Daily: most steps are one day (a Friday to a Monday is one working day).
     const daily = (step: number, i: number) => step === 1 || (weekdaysOnly && step === 3 && DateTime.fromISO(days[i]!, { zone: "UTC" }).weekday === 5);
     if (steps.filter(daily).length * 2 <= steps.length) continue;
+    // Each gap's days, or its first and last where it is past a month (red64d: a gap of 40 days was not told at all).
     const missing: string[] = [];
+    let count = 0;
     steps.forEach((step, i) => {
-      if (step <= 1 || step > 31) return;
+      const gap: string[] = [];
       for (let k = 1; k < step; k++) {
         const day = DateTime.fromISO(days[i]!, { zone: "UTC" }).plus({ days: k });
-        if (!(weekdaysOnly && day.weekday > 5)) missing.push(day.toISODate()!);
+        if (!(weekdaysOnly && day.weekday > 5)) gap.push(day.toISODate()!);
       }
+      count += gap.length;
+      if (gap.length > LONG_GAP) missing.push(`${gap[0]} to ${gap.at(-1)}`);
+      else missing.push(...gap);
     });
-    if (missing.length === 0) continue;
+    if (count === 0) continue;
     const list = `${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}`;
-    const them = missing.length === 1 ? "1 day" : `${missing.length} days`;
+    const them = count === 1 ? "1 day" : `${count} days`;
     // Named by their pattern where a folder holds several series (red64e L4: which export failed?).
     const files = inFolder(folder) > 1 ? `the daily files ${JSON.stringify(`${template}*`)}` : "the daily files";
     const where = folder === "." ? `${files} given` : `${files} in ${JSON.stringify(folder)}`;
-    notes.push(`burnrate: note: ${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${missing.length === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+    notes.push(`burnrate: note: ${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${count === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
   }
   return notes;
 }
