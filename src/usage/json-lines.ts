@@ -167,13 +167,23 @@ export function parseJsonLine(body: string, { file, line }: { file: string; line
       const digits = zero.text.replace(/^(-?)0+(?=\d)/, "$1");
       throw new UserError(`a JSON number with a leading zero, ${zero.text}, which JSON does not allow`, { file, line, column: body.indexOf(trimmed) + zero.at + 1 }, `${digits} as a number, or "${zero.text}" as a string where the zeros are part of an id`, zero.text);
     }
-    // A pretty-printed object spans lines, each of them no JSON on its own.
-    throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
+    // A pretty-printed object spans lines, each of them no JSON on its own; an object cut short is most often a file's
+    // last line, where a copy or an export job stopped (newcomer64b L1: told to reformat a pretty-printed file).
+    const hint = cutShort(trimmed, problem)
+      ? "one JSON object per line: this one ends before its object does, as a file cut short (a copy or an export that stopped) ends its last line"
+      : "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)";
+    throw new UserError("not valid JSON", { file, line, column: 1 }, hint, problem);
   }
   checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
   return value;
 }
 
+
+/** An object's opening and at least one of its keys and values, that JSON.parse read to the end of without closing it. */
+function cutShort(text: string, problem: string): boolean {
+  if (!text.startsWith("{") || !/"\s*:/.test(text)) return false;
+  return /end of JSON input|Unterminated string/.test(problem) || problem.endsWith(`position ${text.length}`) || problem.includes(`position ${text.length} `);
+}
 
 /** JSON Lines' records in batches, a batch a chunk. */
 export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: ObjectSource & { cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
