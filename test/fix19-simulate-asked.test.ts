@@ -44,7 +44,9 @@ describe("simulate: what a plan that falls short is asked", () => {
     for (const plan of ["starter", "pro"]) expect(plans.find((p) => p.plan === plan)!.cycles.map((c) => c.asked)).toEqual(["13308", "12804"]);
     const table = await burnrate(["simulate", scenario(100), "--format", "table"]);
     // The table wraps its notes at the terminal's width: read as one line.
-    expect(table.stdout.replace(/\s+/g, " ")).toContain("the usage asks 12,804.00 to 13,308.00 credits a cycle, up to 13.3 times the 1,000.00 of its allowance: what the customer would need, and Starter sells no more.");
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("the usage asks 12,804.00 to 13,308.00 credits a cycle, up to 13.3 times the 1,000.00 of its allowance: what the customer would need.");
+    // Flowly's bonus credits are bought beside the plan (newcomer65b H1): 13,308 - 1,000 and 12,804 - 1,000 of them.
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("plus 24,112.00 bonus credits, which the card does not price");
   });
 
   it("is not measured where the plan's credits last", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -69,12 +69,29 @@ describe("a plan that falls short", () => {
   });
 
   it("is said to be no plan covering the scenario at any price, where none does", async () => {
-    // Flowly sells no top-ups. Sonnet messages of 3,000 + 500 tokens cost 16.5; hourly over November: 720 x 16.5 =
-    // 11,880 credits, past Starter's 1,000 and Pro's 5,000.
-    const file = scenario(`card: ${join(ROOT, "ratecards/flowly.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 1\nschedules:\n  - { meter: message, every: hour, dimensions: { server: s, model: claude-sonnet-4.5, byok: "false" }, components: { input_tokens: 3000, output_tokens: 500 } }\n`);
+    // Flowly without its bonus credits sells nothing more. Sonnet messages of 3,000 + 500 tokens cost 16.5; hourly over
+    // November: 720 x 16.5 = 11,880 credits, past Starter's 1,000 and Pro's 5,000.
+    const card = join(mkdtempSync(join(tmpdir(), "fix20d-")), "flowly-no-bonus.yaml");
+    const flowly = readFileSync(join(ROOT, "ratecards/flowly.yaml"), "utf8");
+    expect(flowly).toMatch(/^  bonus: .*\n/m);
+    writeFileSync(card, flowly.replace(/^  bonus: .*\n/m, ""));
+    const file = scenario(`card: ${card}\nplan: pro\nstart: 2026-11-01\ncycles: 1\nschedules:\n  - { meter: message, every: hour, dimensions: { server: s, model: claude-sonnet-4.5, byok: "false" }, components: { input_tokens: 3000, output_tokens: 500 } }\n`);
     const r = await burnrate(["simulate", file, "--compare-plans", "--format", "markdown"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("- **Cheapest plan**: no plan covers the scenario, at any price: each runs out of its credits or refuses usage, and none sells more");
     expect(r.stdout).not.toContain("at a known price");
+  });
+
+  it("names the plan that covers it with Flowly's bonus credits, which the card gives no price (newcomer65b H1)", async () => {
+    // The same 11,880 credits: Starter covers them with 10,880 bonus credits, Pro with 6,880.
+    const file = scenario(`card: ${join(ROOT, "ratecards/flowly.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 1\nschedules:\n  - { meter: message, every: hour, dimensions: { server: s, model: claude-sonnet-4.5, byok: "false" }, components: { input_tokens: 3000, output_tokens: 500 } }\n`);
+    const r = await burnrate(["simulate", file, "--compare-plans", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const needed = Object.fromEntries(out.plans.map((p: { plan: string; cycles: { topup_needed: string }[] }) => [p.plan, p.cycles[0]!.topup_needed]));
+    expect(needed).toEqual({ starter: "10880", pro: "6880" });
+    expect(out.cheapest).toBeNull();
+    const md = await burnrate(["simulate", file, "--compare-plans", "--format", "markdown"]);
+    expect(md.stdout).toContain("- **Cheapest plan**: none covers the scenario at a known price: Starter covers it with bonus credits the card gives no price");
   });
 });

@@ -108,9 +108,12 @@ describe("bundled scenarios, one per card, priced by hand", () => {
     expect(pro.cycles[0].total).toBe("4410");
     const daily = pro.cycles[0].rejected.find((r: Json) => r.reason.startsWith("daily limit"));
     expect(daily.events).toBe(540);
-    // Pro's 5,000 credits cover it (the daily limit is the agency's own); Starter's 1,000 do not, and Flowly sells no top-ups.
+    // Pro's 5,000 credits cover it (the daily limit is the agency's own); Starter's 1,000 do not, but with 4,410 - 1,000
+    // = 3,410 of Flowly's bonus credits, which the card gives no price, so Pro is the cheapest at a known price.
     expect(pro.covers).toBe(true);
-    expect(plan(out, "starter").covers).toBe(false);
+    const starter = plan(out, "starter");
+    expect(starter.without_topups.covers).toBe(false);
+    expect([starter.covers, starter.cycles[0].topup_needed, starter.purchase]).toEqual([true, "3410", { kind: "bonus", price: null }]);
     expect(out.cheapest).toBe("pro");
     expect(pro.money).toBe("40");
   });

@@ -12,6 +12,13 @@ export const TOPUP = "topup";
 export const PURCHASE_KINDS: readonly string[] = [TOPUP, "purchase", "pack", "addon"];
 
 /**
+ * The kinds a customer can buy, in the order a simulation looks for the card's: those a plan sells, then Flowly's bonus
+ * credits, "purchased separately as one-time purchases" whatever the plan (newcomer65b H1: simulate said Flowly sold
+ * nothing more, and named no plan for a scenario Pro covers with bonus credits).
+ */
+export const BOUGHT_KINDS: readonly string[] = [...PURCHASE_KINDS, "bonus"];
+
+/**
  * The grant kinds a plan gives, which cost nothing beyond its price. Every other kind was paid
  * for: sold by the plan (PURCHASE_KINDS), a subscription's top-up (Floopy's), or credits bought on
  * sale (Flowly's bonus): its credits count as bought in a cycle's money (cycle-money.ts).

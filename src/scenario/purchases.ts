@@ -2,14 +2,14 @@ import type { CycleStatement, GrantPurchase, Statement } from "../engine/types.j
 import { Decimal, ZERO } from "../money.js";
 import { moneyTotal } from "../ratecard/cycle-money.js";
 import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
-import { PURCHASE_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
+import { BOUGHT_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { VersionsOn } from "../ratecard/versions.js";
 
 /** How reports name a purchase kind, plural: "with top-ups", "without packs". */
 export function purchaseWords(kind: string | undefined): string {
-  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
+  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons", bonus: "bonus credits" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
 }
 
 /** What a card sells beyond the allowance: the grant kind, and its price per credit when the card gives one. */
@@ -19,9 +19,9 @@ export interface Purchase {
   price: Decimal | undefined;
 }
 
-/** The first purchase kind the card declares is the one a simulation buys; undefined when it declares none. */
+/** The first kind to buy the card declares is the one a simulation buys; undefined when it declares none. */
 export function cardPurchase(card: RateCard): Purchase | undefined {
-  const kind = PURCHASE_KINDS.find((k) => card.grantKinds.has(k));
+  const kind = BOUGHT_KINDS.find((k) => card.grantKinds.has(k));
   // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (versionsOn).
   return kind === undefined ? undefined : { kind, price: card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice };
 }

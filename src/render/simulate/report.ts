@@ -316,7 +316,7 @@ function moneyDetail(p: PlanResult, amount: (v: Decimal) => string, money: (v: D
   const parts: string[] = [];
   if (p.topupNeeded.gt(0)) {
     const kind = purchaseWords(p.purchase?.kind);
-    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.cycles.reduce((t, c) => t.plus(c.topupMoney), ZERO))} (${amount(p.topupNeeded)} ${unit})`);
+    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${kind.endsWith(` ${unit}`) ? kind : `${unit} of ${kind}`}, which the card does not price` : `of which ${kind} ${money(p.cycles.reduce((t, c) => t.plus(c.topupMoney), ZERO))} (${amount(p.topupNeeded)} ${unit})`);
   }
   if (overage.gt(0)) parts.push(`overage ${money(overage)}`);
   return parts.length > 0 ? `, ${parts.join(", ")}` : "";
