@@ -55,13 +55,25 @@ export type Growth = { kind: "percent"; rate: Decimal } | { kind: "absolute"; st
 
 /** Users added each cycle carry their sign: a bare `20` could mean 20% as well as 20 users, and a quote built on the wrong one is off by a multiple. */
 const GROWTH_PATTERN = /^(?:[+-]?\d+(?:\.\d+)?%|[+-]\d{1,9}|0+(?:\.0+)?)$/;
+/**
+ * A bare decimal read as a share (0.2, 20%) or a factor (1.2, 20% more) a cycle, offered first: the rate as written
+ * (0.2%) alone was the fix, and a sales engineer who meant 20% a month quoted 0.2% (newcomer65b M1).
+ */
+function asShare(value: string): string {
+  if (!value.includes(".")) return "";
+  const n = new Decimal(value);
+  if (n.gt(0) && n.lt(1)) return `${n.mul(100).toString()}% for a share of ${value} a cycle, or `;
+  if (n.gt(1) && n.lt(2)) return `${n.minus(1).mul(100).toString()}% for a factor of ${value} a cycle, or `;
+  return "";
+}
+
 const GROWTH: Codec<Growth> = {
   decode: refine(text(), (value, node, ctx): Growth => {
     // No growth reads the same either way.
     if (/^0+(\.0+)?$/.test(value)) return { kind: "absolute", step: 0 };
     if (/^\d+(\.\d+)?$/.test(value)) {
       const users = /^\d{1,9}$/.test(value) ? `, or +${value} for users added each cycle` : "";
-      fail(ctx, node, "growth without % or a sign", `${value}% for a rate per cycle, compounded${users}`, shown(value));
+      fail(ctx, node, "growth without % or a sign", `${asShare(value)}${value}% for a rate per cycle, compounded${users}`, shown(value));
     }
     if (!GROWTH_PATTERN.test(value)) fail(ctx, node, "unreadable growth", "a percentage per cycle such as 5% or -2.5%, or users per cycle such as +200 or -50", shown(value));
     if (value.endsWith("%")) {
