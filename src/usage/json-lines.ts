@@ -179,9 +179,10 @@ export function parseJsonLine(body: string, { file, line }: { file: string; line
 }
 
 
-/** An object's opening and at least one of its keys and values, that JSON.parse read to the end of without closing it. */
+/** An object's opening and at least one of its keys and values, that JSON.parse read to the end of without closing it, in the middle of a value. */
 function cutShort(text: string, problem: string): boolean {
-  if (!text.startsWith("{") || !/"\s*:/.test(text)) return false;
+  // A line that ends at a comma, a colon or an opening goes on on the next line: a pretty-printed or wrapped file.
+  if (!text.startsWith("{") || !/"\s*:/.test(text) || /[,:{[]$/.test(text)) return false;
   return /end of JSON input|Unterminated string/.test(problem) || problem.endsWith(`position ${text.length}`) || problem.includes(`position ${text.length} `);
 }
 

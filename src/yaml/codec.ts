@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import { nearest } from "../nearest.js";
 import { UserError, UserErrors, YamlLayoutError, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
-import { layoutError, onePerPlace, strayListItem } from "./layout-errors.js";
+import { layoutError, onePerPlace, separatedNumber, strayListItem } from "./layout-errors.js";
 import { nodeAt } from "./node-at.js";
 
 /**
@@ -317,7 +317,7 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
   const csv = kind === undefined || !isScalar(doc.contents) ? undefined : csvHeaderOf(source);
   // A log or a bill where a YAML file is read is one long plain scalar to YAML: "wrong type" said nothing of why (newcomer58b L6).
   if (csv !== undefined) throw new UserError(`this looks like CSV (a usage log or a bill), not ${kind}`, { file, line: 1, column: 1 }, `${kind}, YAML keys and values`, shown(csv.length > 60 ? `${csv.slice(0, 57)}...` : csv));
-  const stray = strayListItem(doc.contents, source, file, lines);
+  const stray = strayListItem(doc.contents, source, file, lines) ?? separatedNumber(doc.contents, source, file, lines);
   if (stray) throw stray;
   const duplicates = duplicateKeys(doc.contents);
   if (duplicates.length > 0) {

@@ -305,3 +305,44 @@ function openAt(source: string, end: number): { char: string; offset: number } |
   }
   return quote ?? brackets.at(-1);
 }
+
+/**
+ * A number written with thousands separators inside a flow mapping (`{ input_tokens: 40,000,000 }`): YAML reads the
+ * commas as the mapping's, the number as 40 and the groups after it as keys of no value, `000` twice. Said as the
+ * number it is, where it was "key "000" written twice" (newcomer65b M2); in block style it is one plain value, which the
+ * decimal's own check refuses.
+ */
+export function separatedNumber(node: unknown, source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
+  const walk = (n: unknown): YamlLayoutError | undefined => {
+    if (!isMap(n) && !isSeq(n)) return undefined;
+    const items = n.items as unknown[];
+    if (isMap(n) && n.flow) {
+      for (let i = 1; i < items.length; i++) {
+        const pair = items[i];
+        const before = items[i - 1];
+        if (!isPair(pair) || !isPair(before) || !isScalar(pair.key) || pair.value !== null || !isScalar(before.value)) continue;
+        const group = pair.key.range;
+        const number = before.value.range;
+        if (!group || !number || !/^\d{3}$/.test(source.slice(group[0], group[1])) || !/^\d{1,3}$/.test(source.slice(number[0], number[1]))) continue;
+        if (source[group[0] - 1] !== ",") continue;
+        // The groups that follow, one key each, as far as they go.
+        let end = group[1];
+        for (let j = i + 1; j < items.length; j++) {
+          const next = items[j];
+          const range = isPair(next) && isScalar(next.key) && next.value === null ? next.key.range : undefined;
+          if (!range || source[range[0] - 1] !== "," || !/^\d{3}$/.test(source.slice(range[0], range[1]))) break;
+          end = range[1];
+        }
+        const written = source.slice(number[0], end);
+        const { line, col } = lines.linePos(number[0]);
+        return new YamlLayoutError("a number with thousands separators inside { }, whose commas YAML reads as the mapping's", { file, line, column: col }, `a plain decimal: ${written.replaceAll(",", "")}`, shown(written));
+      }
+    }
+    for (const item of items) {
+      const found = walk(isPair(item) ? item.value : item);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(node);
+}
