@@ -9,6 +9,7 @@ import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, ty
 import { nearest } from "../nearest.js";
 import type { IdScreen } from "../engine/event-ids.js";
 import { idleOverageWarning } from "./idle-overage.js";
+import { keysAfterAccounts } from "./keys-after-accounts.js";
 import { planFlagNote } from "./plan-flag-note.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
@@ -166,7 +167,8 @@ export function accountWarnings(account: AccountFile | undefined, flags: Account
   const advice = fixedZoneAdvice(zone);
   const overage = account === undefined ? undefined : idleOverageWarning(account, settings, card);
   const plan = planFlagNote(account, flags);
-  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage]), ...(plan === undefined ? [] : [plan])];
+  const slipped = keysAfterAccounts(account, settings.name);
+  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage]), ...(plan === undefined ? [] : [plan]), ...(slipped === undefined ? [] : [slipped])];
 }
 
 /**

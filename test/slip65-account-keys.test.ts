@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer65 H1: a30's upgrade, written at column 1 below its entry, was valid YAML and the file's own account's: a01
+// became a Super account from 10 February, 350 USD on the wrong customer, exit 0, nothing said.
+const HEAD = `card: ${join(ROOT, "ratecards/appbuilder.yaml")}\naccount: a01\nplan: standard\nanchor: 2027-01-01\ntimezone: UTC\n`;
+const USAGE = "timestamp,account,meter,quantity,app,creator\n2027-01-05T10:00:00Z,a01,web_extraction,1,x,c\n2027-01-05T11:00:00Z,a30,web_extraction,1,x,c\n";
+
+async function statement(account: string) {
+  const dir = mkdtempSync(join(tmpdir(), "slip65-"));
+  writeFileSync(join(dir, "acct.yaml"), account);
+  writeFileSync(join(dir, "u.csv"), USAGE);
+  return { dir, r: await burnrate(["statement", "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "json"]) };
+}
+
+describe("the own account's keys written below the last entry of accounts:", () => {
+  it("are warned of, at the key, naming the entry they may be meant for", async () => {
+    const { dir, r } = await statement(`${HEAD}accounts:\n  a29: { plan: standard }\n  a30:\n    plan: standard\nchanges:\n  - { at: 2027-02-10, plan: super }\n`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`burnrate: warning: ${join(dir, "acct.yaml")}:11:3: changes: at the top level, written below the last entry of accounts:, "a30", applies to the file's own account, "a01": if it is meant for "a30", indent it under that entry (the file's own keys written above accounts: read without this warning)\n`);
+  });
+
+  it("names every such key", async () => {
+    const { r } = await statement(`${HEAD}accounts:\n  a30:\n    plan: standard\nlow_balance: 100\nsubscription_end: 2027-03-01\n`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(": low_balance:, subscription_end: at the top level, written below the last entry of accounts:, \"a30\", apply to the file's own account, \"a01\": if they are meant for \"a30\", indent them under that entry");
+  });
+
+  it("are not warned of where written above accounts:, or where each change names its account", async () => {
+    const above = await statement(`${HEAD}changes:\n  - { at: 2027-02-10, plan: super }\naccounts:\n  a30:\n    plan: standard\n`);
+    expect([above.r.code, above.r.stderr]).toEqual([0, ""]);
+    const named = await statement(`${HEAD}accounts:\n  a30:\n    plan: standard\nchanges:\n  - { at: 2027-02-10, plan: super, account: a30 }\n`);
+    expect([named.r.code, named.r.stderr]).toEqual([0, ""]);
+    const indented = await statement(`${HEAD}accounts:\n  a30:\n    plan: standard\n    changes:\n      - { at: 2027-02-10, plan: super }\n`);
+    expect([indented.r.code, indented.r.stderr]).toEqual([0, ""]);
+  });
+});
