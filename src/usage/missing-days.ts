@@ -10,6 +10,24 @@ const LEAST_DAYS = 4;
 /** Days of one gap past which it is named by its first and last day. */
 const LONG_GAP = 7;
 
+/** Gaps (a day, or a long gap's first and last) named before the rest are counted. */
+const NAMED_GAPS = 10;
+
+/** A day number (days since 1970-01-01) as YYYY-MM-DD. */
+const dateOf = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
+
+/** A day number's ISO weekday, 1 for Monday: 1970-01-01 was a Thursday. */
+const weekdayOf = (day: number) => (((day + 3) % 7) + 7) % 7 + 1;
+
+/** The days Monday to Friday from day `from` to day `to`, both included. */
+function weekdaysIn(from: number, to: number): number {
+  if (to < from) return 0;
+  const span = to - from + 1;
+  let n = Math.floor(span / 7) * 5;
+  for (let d = from + Math.floor(span / 7) * 7; d <= to; d++) if (weekdayOf(d) <= 5) n++;
+  return n;
+}
+
 /**
  * The note naming the days a folder of daily files skips: a day with no usage is most often exported as a file of a
  * header alone (an empty day's file is named too, sources.ts), and a day with no file at all is most often a failed
@@ -46,22 +64,32 @@ export function missingDaysNotes(files: readonly string[]): string[] {
     // Daily: most steps are one day (a Friday to a Monday is one working day).
     const daily = (step: number, i: number) => step === 1 || (weekdaysOnly && step === 3 && DateTime.fromISO(days[i]!, { zone: "UTC" }).weekday === 5);
     if (steps.filter(daily).length * 2 <= steps.length) continue;
-    // Each gap's days, or its first and last where it is past a month (red64d: a gap of 40 days was not told at all).
-    const missing: string[] = [];
+    // Each gap's days, or its first and last where it is past a week (red64d: a gap of 40 days was not told at all),
+    // worked out by day numbers: a file dated 9999-12-31 beside November's is a gap of 2.9 million days (red65 H4).
+    const missing: { text: string; days: number }[] = [];
     let count = 0;
     steps.forEach((step, i) => {
-      const gap: string[] = [];
-      for (let k = 1; k < step; k++) {
-        const day = DateTime.fromISO(days[i]!, { zone: "UTC" }).plus({ days: k });
-        if (!(weekdaysOnly && day.weekday > 5)) gap.push(day.toISODate()!);
+      const from = ordinal(days[i]!) + 1;
+      const to = from + step - 2;
+      const kept = (d: number) => !(weekdaysOnly && weekdayOf(d) > 5);
+      const gap = weekdaysOnly ? weekdaysIn(from, to) : Math.max(0, to - from + 1);
+      if (gap === 0) return;
+      count += gap;
+      if (gap > LONG_GAP) {
+        let first = from;
+        while (!kept(first)) first++;
+        let last = to;
+        while (!kept(last)) last--;
+        missing.push({ text: `${dateOf(first)} to ${dateOf(last)}`, days: gap });
+      } else {
+        for (let d = from; d <= to; d++) if (kept(d)) missing.push({ text: dateOf(d), days: 1 });
       }
-      count += gap.length;
-      if (gap.length > LONG_GAP) missing.push(`${gap[0]} to ${gap.at(-1)}`);
-      else missing.push(...gap);
     });
     if (count === 0) continue;
-    const list = `${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""}`;
-    const them = count === 1 ? "1 day" : `${count} days`;
+    const shown = missing.slice(0, NAMED_GAPS);
+    const rest = count - shown.reduce((n, m) => n + m.days, 0);
+    const list = `${shown.map((m) => m.text).join(", ")}${rest > 0 ? ` and ${rest.toLocaleString("en-US")} more day${rest === 1 ? "" : "s"}` : ""}`;
+    const them = count === 1 ? "1 day" : `${count.toLocaleString("en-US")} days`;
     // Named by their pattern where a folder holds several series (red64e L4: which export failed?).
     const files = inFolder(folder) > 1 ? `the daily files ${JSON.stringify(`${template}*`)}` : "the daily files";
     const where = folder === "." ? `${files} given` : `${files} in ${JSON.stringify(folder)}`;
