@@ -55,6 +55,21 @@ describe("an account id with spaces around it", () => {
       expect(jsonl.code).toBe(2);
       expect(jsonl.stderr).toContain("has an invisible character around it");
     }
+    // Every character Unicode says shows as nothing (red65 H2): a direction mark, a soft hyphen, a tag past U+FFFF, whose
+    // fix YAML reads as \U and eight digits (red65 L2).
+    for (const [pad, name] of [["\u200e", "\\u200e"], ["\u00ad", "\\u00ad"], ["\u{e0020}", "\\U000e0020"]] as const) {
+      const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\n2026-11-03T10:00:00Z,data_read,100,a,acme${pad}\n` });
+      expect([r.code, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toContain("has an invisible character around it: billed as a customer of its own, not as \"acme\"");
+      expect(r.stderr).toContain(`dimension_values: { account: { "acme${name}": "acme" } }`);
+    }
+    // A cell of nothing else is no account (red65 H3), as a cell of spaces is.
+    const blank = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\n2026-11-03T10:00:00Z,data_read,100,a,\u200b\u2060\n" });
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toContain("u.csv:3:5: a row of no account");
+    // An emoji's variation selector last is the id's own.
+    const emoji = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,team\u2764\ufe0f\n" });
+    expect(emoji.code).toBe(0);
     // One inside an id is the id's own: written so everywhere, it is one customer.
     const inside = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,ac\u200bme\n" });
     expect(inside.code).toBe(0);

@@ -1,5 +1,5 @@
 import type { AccountStatement, Statement, UsageEvent } from "../engine/types.js";
-import { NoAccountColumn, RowOfNoAccount, type OtherAccounts } from "../usage/account-column.js";
+import { blankAccount, NoAccountColumn, RowOfNoAccount, type OtherAccounts } from "../usage/account-column.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import { readUsageInTurn, type UsageOptions } from "../usage/read.js";
 import { scanUsage } from "../usage/scanned-events.js";
@@ -23,11 +23,11 @@ export async function refuseRowsOfNoAccount(statement: Statement, options: Usage
   if (options.otherAccounts !== undefined) return;
   // A cell of spaces made an account of that name (the readers refuse it only where other accounts are named): a row
   // of no account too, and another account beside the own one's rows of empty cells (red58 F3: "  " billed its plan).
-  const unnamed = (a: AccountStatement) => a.account.trim() === "" || (a.account === options.defaultAccount && hasRows(a));
+  const unnamed = (a: AccountStatement) => blankAccount(a.account) || (a.account === options.defaultAccount && hasRows(a));
   const others = statement.accounts.filter((a) => a.account !== options.defaultAccount);
   if (others.length === 0 || !statement.accounts.some(unnamed)) return;
   // Named: the customers the usage names, not a cell of spaces, unless there is none but such cells.
-  const customers = others.filter((a) => a.account.trim() !== "");
+  const customers = others.filter((a) => !blankAccount(a.account));
   const listed = customers.length > 0 ? customers : others;
   const named: OtherAccounts = { own: options.defaultAccount, named: listed.slice(0, NAMED).map((a) => a.account), count: listed.length, namedBy: customers.length > 0 ? "usage" : "spaces", ...(ownUnnamed === undefined ? {} : { ownUnnamed }) };
   for (const file of files) await readToEnd(file, { ...options, otherAccounts: named, idScreen: undefined });

@@ -80,7 +80,7 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
   const more = others.count > others.named.length ? ` and ${(others.count - others.named.length).toLocaleString("en-US")} more` : "";
   const listed = `${others.named.map((n) => shown(n)).join(", ")}${more}`;
   const where = others.namedBy === "usage" ? `the usage names other accounts (${listed})` : others.namedBy === "spaces" ? `other rows' account cells hold spaces alone (${listed}), each an account of that name` : "the file names other accounts";
-  const what = cell === "" ? "its account cell empty, or the field absent" : "its account cell of spaces";
+  const what = cell === "" ? "its account cell empty, or the field absent" : /^\s*$/.test(cell) ? "its account cell of spaces" : `its account cell ${shown(cell)}, of characters that show as nothing`;
   return new RowOfNoAccount(
     `a row of no account (${what}): it would be billed to account ${shown(others.own)}, ${others.ownUnnamed === "no file" ? "which no account file names" : others.ownUnnamed === "no account:" ? "which the account file does not name (it writes no account:)" : "the account file's own"}, while ${where}`,
     at,
@@ -96,19 +96,33 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
  */
 function spacedAccount(account: string): boolean {
   // The plain reader asks a row at a time: the ends first, as most ids have no padding.
-  if (account === "" || !(PAD.test(account[0]!) || PAD.test(account[account.length - 1]!))) return false;
+  if (account === "" || !(PAD.test(String.fromCodePoint(account.codePointAt(0)!)) || paddedEnd(account))) return false;
   return unpadded(account) !== "";
 }
 
 /**
- * Spaces around an id, and the characters that show as nothing (a zero-width space or joiner, a word joiner, a byte-order
- * mark), which `trim()` leaves: a copy from a web page or a spreadsheet carries them (red64f L3: `acme\u200b` billed as
- * a customer of its own).
+ * Spaces around an id, and the characters that show as nothing (Unicode's default-ignorable ones: a zero-width space
+ * or joiner, a direction mark, a soft hyphen, a byte-order mark, a tag), which `trim()` leaves: a copy from a web page
+ * or a spreadsheet carries them (red64f L3: `acme\u200b` billed as a customer of its own; red65 H2: `acme\u200e`
+ * likewise). A variation selector last is an emoji's presentation (`team❤️`), part of the id.
  */
-const PAD = /[\s\u200b-\u200d\u2060\ufeff]/;
-const PADDING = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+const PAD = /[\s\p{Default_Ignorable_Code_Point}]/u;
+const SELECTOR = /[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+
+function paddedEnd(account: string): boolean {
+  const low = account.charCodeAt(account.length - 1);
+  const last = low >= 0xdc00 && low <= 0xdfff && account.length > 1 ? account.slice(-2) : account.slice(-1);
+  return PAD.test(last) && !SELECTOR.test(last);
+}
+
+const PADDING = /^[\s\p{Default_Ignorable_Code_Point}]+|[\s\p{Default_Ignorable_Code_Point}]+$/gu;
 const unpadded = (account: string) => account.replace(PADDING, "");
-const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/;
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/** A cell of nothing but spaces and characters that show as nothing: no account (red65 H3: `\u200b` alone was a customer). */
+export function blankAccount(cell: string): boolean {
+  return unpadded(cell) === "";
+}
 
 /** Whether a row's account, as mapped, is one with spaces around it that no account file names so (the own account, `named`). */
 export function strayAccount(account: string, own: string, others: OtherAccounts | undefined): boolean {
@@ -116,7 +130,10 @@ export function strayAccount(account: string, own: string, others: OtherAccounts
 }
 
 /** A YAML double-quoted string, every character past ASCII's printable ones escaped: a no-break space is not a space to the eye. */
-const quoted = (text: string) => `"${[...text].map((c) => (c === '"' || c === "\\" ? `\\${c}` : c >= " " && c <= "~" ? c : `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`)).join("")}"`;
+const quoted = (text: string) => `"${[...text].map((c) => (c === '"' || c === "\\" ? `\\${c}` : c >= " " && c <= "~" ? c : escaped(c.codePointAt(0)!))).join("")}"`;
+
+/** YAML's escape of a code point: \u and four digits, or \U and eight past U+FFFF (red65 L2: `\u1f600` read as U+1F60 and a "0"). */
+const escaped = (code: number) => (code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`);
 
 /** The cell, and the account it maps onto where `dimension_values:` maps it (red64f L1: the message quoted the cell, the check the value). */
 export function spacedAccountCell(at: Location, cell: string, account: string): UserError {

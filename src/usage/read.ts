@@ -20,7 +20,7 @@ import { sinceEpoch } from "./epoch-stamps.js";
 import { columnsNothingReads, inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
 import { cardValue, valueKey, valueKeyMiss, valueKeyWrittenOtherwise } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
-import { emptyAccountCell, spacedAccountCell, strayAccount, type OtherAccounts } from "./account-column.js";
+import { blankAccount, emptyAccountCell, spacedAccountCell, strayAccount, type OtherAccounts } from "./account-column.js";
 import { cardComponents, meterComponents, readColumnsFor } from "./card-columns.js";
 
 export interface UsageOptions {
@@ -520,7 +520,7 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   // A cell of spaces is no account either (red56b F7), where a row of no account is refused.
   const account = cell !== undefined && cell !== "" ? cardValue(mapping, "account", cell) : defaultAccount;
   // A cell of spaces that dimension_values: names an account is that account's (red58 F8).
-  if (cell !== undefined && layout.otherAccounts !== undefined && cell.trim() === "" && (cell === "" || account.trim() === "")) throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts, cell);
+  if (cell !== undefined && layout.otherAccounts !== undefined && blankAccount(cell) && (cell === "" || blankAccount(account))) throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts, cell);
   if (cell !== undefined && strayAccount(account, defaultAccount, layout.otherAccounts)) throw spacedAccountCell(at(index.account), cell, account);
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
   return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };

@@ -1,7 +1,7 @@
 import { isAscii } from "node:buffer";
 import { NeedsFullParser, QUOTED_FIELD } from "./plain-csv.js";
 import { cardValue } from "./mapping-names.js";
-import { strayAccount } from "./account-column.js";
+import { blankAccount, strayAccount } from "./account-column.js";
 import { columnsNothingReads, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { Zone } from "../time.js";
@@ -461,7 +461,7 @@ export class RowScanner {
     if (found >= 0) return found;
     // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account, or the plain reader's to refuse (emptyAccountCell).
     const cell = decode(buf, from, to);
-    if (this.setup.read.otherAccounts !== undefined && cell.trim() === "") throw new NeedsFullParser("an empty account cell");
+    if (this.setup.read.otherAccounts !== undefined && blankAccount(cell)) throw new NeedsFullParser("an empty account cell");
     const account = cell === "" ? this.setup.defaultAccount : cardValue(this.setup.mapping, "account", cell);
     // Refused at its row by the plain reader (spacedAccountCell).
     if (strayAccount(account, this.setup.defaultAccount, this.setup.read.otherAccounts)) throw new NeedsFullParser("an account with spaces around it");
