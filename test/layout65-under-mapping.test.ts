@@ -61,4 +61,19 @@ describe("a layout's passed-over column read by a mapping on top", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, "m.yaml")}:8:18: column "created_at" is both the canonical timestamp (columns: timestamp: created_at) and under ignore_columns:`);
   });
+
+  it("a skip_rows: column that is also passed over is read to skip, in JSON Lines as in CSV (red65 H1: the failed call was billed)", async () => {
+    const row = (id: string, status: string) => `{"timestamp":"2026-11-0${id}T10:00:00Z","account":"acme","meter":"request","event_id":"r-${id}","model":"gpt-4o-mini","provider":"openai","input_tokens":1000,"output_tokens":200,"status":"${status}"}`;
+    const dir = folder({ "u.jsonl": `${row("2", "ok")}\n${row("3", "failure")}\n`, "m.yaml": "ignore_columns: [status]\nskip_rows:\n  status: [failure]\n" });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--mapping", join(dir, "m.yaml"), "--usage", join(dir, "u.jsonl"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`1 row of ${join(dir, "u.jsonl")} skipped as not usage by skip_rows: (status "failure"`);
+    // The ok call alone: 0.027.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.027");
+    // Lago's own passed-over customer id, skipped by --map.
+    const lago = folder({ "events.jsonl": `${lagoEvent("t-1", "acme", "cust-1", NOV_2)}\n${lagoEvent("t-2", "acme", "test", NOV_3)}\n` });
+    const skipped = await burnrate(["statement", "--account", ACCOUNT, "--layout", "lago", "--map", "skip:lago_customer_id=test", "--usage", join(lago, "events.jsonl"), "--format", "json"]);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout).accounts[0].cycles[0].total).toBe("0.027");
+  });
 });
