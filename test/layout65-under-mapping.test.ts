@@ -41,15 +41,31 @@ describe("a layout's passed-over column read by a mapping on top", () => {
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.027");
   });
 
-  it("a CSV mapped in full, read with the wrong --layout lago, fails at its first time, not at the mapping's line for the layout's ignore_columns:", async () => {
+  it("a CSV mapped in full, read with a --layout of another export, is refused at the flag: the layout read nothing of it (newcomer64b M4)", async () => {
     const dir = folder({
       "u.csv": "created_at,customer,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,acme,gpt-4o-mini,openai,1000,200\n",
       "u.csv.mapping.yaml": "columns:\n  timestamp: created_at\n  account: customer\nmeter: request\nrename:\n  prompt_tokens: input_tokens\n  completion_tokens: output_tokens\n",
     });
-    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "lago", "--usage", join(dir, "u.csv"), "--format", "json"]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${join(dir, "u.csv")}:2:1: bad timestamp (expected seconds since 1970-01-01T00:00:00Z (timestamp_unit:, a layout's or the mapping's)`);
-    expect(r.stderr).not.toMatch(/ignore_columns/);
+    const file = join(dir, "u.csv");
+    for (const layout of ["lago", "openrouter", "litellm", "helicone", "cloudevents", "stripe-meter-events"]) {
+      const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", layout, "--usage", file, "--format", "json"]);
+      expect([r.code, r.stdout], layout).toEqual([2, ""]);
+      expect(r.stderr, layout).toContain(`burnrate: error: --layout: --layout ${layout} reads nothing of ${JSON.stringify(file)}: the mappings on top of it read each column it names, or the file has none of them`);
+      expect(r.stderr).not.toMatch(/ignore_columns/);
+    }
+    // Read without the flag, the mapping alone: 1,000 x 0.000015 + 200 x 0.00006 = 0.027.
+    const alone = await burnrate(["statement", "--account", ACCOUNT, "--usage", file, "--format", "json"]);
+    expect([alone.code, alone.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(alone.stdout).accounts[0].cycles[0].total).toBe("0.027");
+  });
+
+  it("--layout lago with --map timestamp=created_at reads Lago's ISO created_at: its seconds are its own timestamp's (red65 M1)", async () => {
+    const dir = folder({ "events.jsonl": `${lagoEvent("t-1", "acme", "c-1", NOV_2)}\n` });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "lago", "--map", "timestamp=created_at", "--map", "ignore:timestamp", "--usage", join(dir, "events.jsonl"), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // created_at is 2026-11-30T00:00:00Z: November's cycle, one call, 0.027.
+    const cycle = JSON.parse(r.stdout).accounts[0].cycles[0];
+    expect([cycle.start, cycle.total]).toEqual(["2026-11-01T00:00:00Z", "0.027"]);
   });
 
   it("a user's own ignore_columns: beside the user's own reading of the column is still refused, at the entry", async () => {

@@ -182,7 +182,7 @@ export function usageLayout(name: string): UsageLayout {
     ignore: new Set(spec.ignore ?? []),
     optional: new Set([...(spec.optional ?? []), ...Object.keys(spec.rename ?? {})]),
     ...(spec.rows === undefined ? {} : { rows: spec.rows }),
-    ...(spec.timestampUnit === undefined ? {} : { timestampUnit: spec.timestampUnit }),
+    ...(spec.timestampUnit === undefined ? {} : { timestampUnit: spec.timestampUnit, ...(typeof spec.columns?.timestamp === "string" ? { timestampUnitOf: spec.columns.timestamp } : {}) }),
     ...(spec.timestampZone === undefined ? {} : { timestampZone: spec.timestampZone }),
     ...(spec.skipRows === undefined ? {} : { skipRows: new Map(Object.entries(spec.skipRows).map(([column, values]) => [column, new Set(values)])) }),
     ...(spec.constants === undefined ? {} : { constants: new Map(Object.entries(spec.constants)) }),

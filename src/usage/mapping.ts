@@ -1,3 +1,4 @@
+import { layoutReads, type LayoutReads } from "./layout-residue.js";
 import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
@@ -31,6 +32,10 @@ export interface ColumnMapping {
   rows?: string;
   /** Timestamps written as a count since 1970 (Stripe's and Lago's events, the usage APIs' buckets). */
   timestampUnit?: TimestampUnit;
+  /** What `--layout` reads of a file under the mappings on top of it: a file of which it reads nothing is refused (layout-residue.ts). */
+  layoutReads?: LayoutReads;
+  /** The column a layout's `timestampUnit` is written for: a mapping on top that reads another as the timestamp reads it without the unit. */
+  timestampUnitOf?: string;
   /** The IANA zone of the export's timestamps written without an offset (a gateway's UTC); the account's zone otherwise. A name, as a mapping goes to the scanner's thread. */
   timestampZone?: string;
   /** Rows that are not usage, by a source column's values (a gateway's failed calls: `status: [failure]`): each column's cells that skip a row. */
@@ -248,7 +253,9 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     const files = [folderMapping(file), file === "-" ? undefined : mappingNamed(file), input.mappingFile];
     const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
     oneLayout(input.layout, layers);
-    const mapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);
+    const layeredMapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);
+    const reads = input.layout === undefined ? undefined : layoutReads(input.layout, layout, layeredMapping);
+    const mapping = reads === undefined ? layeredMapping : { ...layeredMapping, layoutReads: reads };
     input.skipped?.readInZone(file, mapping);
     return input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
@@ -293,7 +300,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.dimensionValues === undefined && over.dimensionValues === undefined ? {} : { dimensionValues: layeredValues(base.dimensionValues, over.dimensionValues) }),
     ignore: passedOver(base, over),
     ...((over.rows ?? base.rows) === undefined ? {} : { rows: over.rows ?? base.rows }),
-    ...((over.timestampUnit ?? base.timestampUnit) === undefined ? {} : { timestampUnit: over.timestampUnit ?? base.timestampUnit }),
+    ...timestampUnitUnder(base, over, columns.timestamp),
     ...((over.timestampZone ?? base.timestampZone) === undefined ? {} : { timestampZone: over.timestampZone ?? base.timestampZone }),
     ...(base.skipRows === undefined && over.skipRows === undefined ? {} : { skipRows: new Map([...(base.skipRows ?? []), ...(over.skipRows ?? [])]) }),
     ...(base.optional === undefined && over.optional === undefined ? {} : { optional: new Set([...(base.optional ?? []), ...(over.optional ?? [])]) }),
@@ -309,6 +316,17 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(places === undefined ? {} : { places: { ...places, columns: Object.fromEntries(Object.entries(places.columns).filter(([c]) => c in columns)) } }),
     ...hiddenValues(base, over),
   };
+}
+
+/**
+ * The unit of the timestamps: the mapping's own, or the one below it where it is of the column read. A layout's is of
+ * its own time column: Lago's seconds are its `timestamp`'s, and `--layout lago --map timestamp=created_at` read Lago's
+ * ISO `created_at` as seconds, a unit no mapping could undo (red65 M1).
+ */
+function timestampUnitUnder(base: ColumnMapping, over: ColumnMapping, column: string | undefined): Pick<ColumnMapping, "timestampUnit" | "timestampUnitOf"> {
+  if (over.timestampUnit !== undefined) return { timestampUnit: over.timestampUnit };
+  if (base.timestampUnit === undefined || (base.timestampUnitOf !== undefined && column !== base.timestampUnitOf)) return {};
+  return { timestampUnit: base.timestampUnit, ...(base.timestampUnitOf === undefined ? {} : { timestampUnitOf: base.timestampUnitOf }) };
 }
 
 /**
