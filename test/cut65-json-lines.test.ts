@@ -21,7 +21,7 @@ describe("a JSON Lines file cut short", () => {
     for (const cut of ['{"timestamp":"2026-11-02T11:00:00Z","account":"acme","meter":"req', '{"timestamp":"2026-11-02T11:00:00Z","account":"acme","input_tokens":12']) {
       const { file, r } = await read(`${ROW}\n${cut}`);
       expect([r.code, r.stdout]).toEqual([2, ""]);
-      expect(r.stderr).toMatch(new RegExp(`^burnrate: error: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2:1: not valid JSON \\(expected one JSON object per line: this one ends before its object does, as a file cut short \\(a copy or an export that stopped\\) ends its last line, found `));
+      expect(r.stderr).toMatch(new RegExp(`^burnrate: error: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2:1: not valid JSON \\(expected one JSON object per line: this one ends before its object does, as a file cut short ends where a copy or an export stopped \\(an object written over several lines ends so too: jq -c \\. writes one a line\\), found `));
     }
   });
 

@@ -170,7 +170,7 @@ export function parseJsonLine(body: string, { file, line }: { file: string; line
     // A pretty-printed object spans lines, each of them no JSON on its own; an object cut short is most often a file's
     // last line, where a copy or an export job stopped (newcomer64b L1: told to reformat a pretty-printed file).
     const hint = cutShort(trimmed, problem)
-      ? "one JSON object per line: this one ends before its object does, as a file cut short (a copy or an export that stopped) ends its last line"
+      ? "one JSON object per line: this one ends before its object does, as a file cut short ends where a copy or an export stopped (an object written over several lines ends so too: jq -c . writes one a line)"
       : "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)";
     throw new UserError("not valid JSON", { file, line, column: 1 }, hint, problem);
   }
