@@ -7,7 +7,7 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // newcomer65 H1: a30's upgrade, written at column 1 below its entry, was valid YAML and the file's own account's: a01
 // became a Super account from 10 February, 350 USD on the wrong customer, exit 0, nothing said.
 const HEAD = `card: ${join(ROOT, "ratecards/appbuilder.yaml")}\naccount: a01\nplan: standard\nanchor: 2027-01-01\ntimezone: UTC\n`;
-const USAGE = "timestamp,account,meter,quantity,app,creator\n2027-01-05T10:00:00Z,a01,web_extraction,1,x,c\n2027-01-05T11:00:00Z,a30,web_extraction,1,x,c\n";
+const USAGE = "timestamp,account,meter,quantity,app,creator\n2027-01-05T10:00:00Z,a01,web_extraction,1,x,c\n2027-01-05T11:00:00Z,a30,web_extraction,1,x,c\n2027-03-05T11:00:00Z,a30,web_extraction,1,x,c\n";
 
 async function statement(account: string) {
   const dir = mkdtempSync(join(tmpdir(), "slip65-"));

@@ -28,6 +28,7 @@ import { spilloverNote } from "./spillover-note.js";
 import { exportEndNote } from "./export-end-note.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
 import { ownAccountNote, unnamedChangesNote } from "./own-account-note.js";
+import { lateChangesNote } from "./late-changes-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { freeEventsWarnings } from "./free-events-warning.js";
@@ -119,6 +120,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (own !== undefined) io.stderr.write(visibleLines(own));
   const changes = unnamedChangesNote(settings, result);
   if (changes !== undefined) io.stderr.write(visibleLines(changes));
+  const late = lateChangesNote(settings, result);
+  if (late !== undefined) io.stderr.write(visibleLines(late));
   const spans = period === undefined ? undefined : accountSpans(result, period);
   const shownEntries = entries === undefined ? [] : spans === undefined ? entries.entries : entriesShown(entries.entries, spans);
   const burns = burn === undefined ? NO_BURNS : spans === undefined ? burn : burnEntriesShown(burn, spans);
