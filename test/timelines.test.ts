@@ -322,8 +322,9 @@ describe("a Flikly subscription that ends early", () => {
     expect(julyB.timeline).toBeUndefined();
     expect(julyB.grants.find((g: any) => g.kind === "addon")).toBeUndefined();
     const md = (await burnrate(["statement", "--card", card("flikly"), "--account", join(later, "ends.yaml"), "--usage", join(later, "usage.csv"), "--format", "markdown"])).stdout;
-    expect(md).toContain("| 2026-06-10 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | 90.00 credits now expire at the end |");
-    expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | removed 118.00 credits |");
+    // The end in the account's zone (UTC here), as every time of the table is (newcomer65 M4).
+    expect(md).toContain("| 2026-06-10 00:00 | Subscription end | none | 2026-07-20 00:00 | 90.00 credits now expire at the end |");
+    expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20 00:00 | removed 118.00 credits |");
   });
 
   it("keeps them without the change", async () => {

@@ -1,7 +1,7 @@
 import type { CycleStatement, Statement } from "../../engine/types.js";
 import { Decimal, formatExact, formatFixed, ZERO } from "../../money.js";
 import type { RateCard } from "../../ratecard/types.js";
-import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
+import { localDate, localDateTime, localInstants, type RenderContext } from "../shared/context.js";
 import type { Block, FactValue } from "../shared/document.js";
 import { count, credits, exactGrouped, percentOf } from "../shared/numbers.js";
 import type { LineKind } from "../../engine/types.js";
@@ -227,7 +227,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   }
   if (c.rejected.length > 0) {
     const head = ["Meter", "Reason", "Events", "Quantity", "First at", "First line"];
-    const rows = c.rejected.map((r) => [r.meter, r.reason, count(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]);
+    const rows = c.rejected.map((r) => [r.meter, localInstants(ctx, r.reason), count(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]);
     // The path keeps as many of its last folders as the table has room for (at least the file's
     // name): two days' exports/*/usage.csv must not both read usage.csv. The JSON's first_line has it whole.
     const widths = head.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
@@ -329,7 +329,7 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
       title: "Changes",
       head: ["At", "Change", "From", "To", "Effect"],
       align: ["left", "left", "left", "left", "left"],
-      rows: c.timeline.map((t) => [localDateTime(ctx, t.at), CHANGE_LABEL[t.change], t.from, t.to, effect(t)]),
+      rows: c.timeline.map((t) => [localDateTime(ctx, t.at), CHANGE_LABEL[t.change], localInstants(ctx, t.from), localInstants(ctx, t.to), effect(t)]),
     });
   }
   return blocks;
