@@ -1,4 +1,5 @@
 import { shown } from "../errors.js";
+import { isMap, isScalar, type Node } from "yaml";
 import { Decimal } from "../money.js";
 import { KEY, VALUE } from "../ratecard/schema.js";
 import { boolean, decimal, dictionary, fail, integer, list, oneOf, record, refine, scalarOrMapping, text, type Codec } from "../yaml/codec.js";
@@ -34,10 +35,30 @@ const COMPONENTS = dictionary(COMPONENT, {
   minEntries: 1,
   description: "per event: the quantity of each priced component of the meter (input_tokens, output_tokens, ...), or { mean, distribution } to draw it under --samples",
 });
-const DIMENSIONS = dictionary(text({ pattern: VALUE, expected: "a dimension value" }), {
+const DIMENSION_VALUES = dictionary(text({ pattern: VALUE, expected: "a dimension value" }), {
   keyPattern: KEY,
   description: "dimension values every row of this item carries (project, channel, source, model, ...)",
 });
+
+/** Keys of a population, a schedule or an item, which no card names a dimension: under `dimensions:`, one level too deep. */
+const ITEM_KEYS = new Set(["growth", "users", "per_user", "components", "quantity", "meter", "every", "user_dimension"]);
+
+/**
+ * An item's dimensions. A key of the item indented under them (`growth: 20%`, `components: { ... }`) is told as
+ * such, at its key: it read as a bad dimension value, or a mapping where a value goes (newcomer65b M4).
+ */
+const DIMENSIONS: Codec<Map<string, string>> = {
+  decode(node, ctx) {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined && ITEM_KEYS.has(key)) fail(ctx, pair.key as Node, `${key}: under dimensions:, indented one level too deep`, `${key}: in line with dimensions:, a key of the item, not a dimension`, shown(key));
+      }
+    }
+    return DIMENSION_VALUES.decode(node, ctx);
+  },
+  schema: DIMENSION_VALUES.schema,
+};
 
 /** A head count written by a person: a negative one gets its own message rather than a pattern mismatch. */
 const HEADCOUNT: Codec<number> = {
