@@ -37,4 +37,13 @@ describe("the own account's keys written below the last entry of accounts:", () 
     const indented = await statement(`${HEAD}accounts:\n  a30:\n    plan: standard\n    changes:\n      - { at: 2027-02-10, plan: super }\n`);
     expect([indented.r.code, indented.r.stderr]).toEqual([0, ""]);
   });
+
+  it("a file key indented under accounts: as a list is told as that key, not as an account's terms of the wrong type (newcomer65 L3)", async () => {
+    const { dir, r } = await statement(`${HEAD}accounts:\n  a12:\n    plan: standard\n  changes:\n      - { at: 2027-02-15, plan: super }\n`);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`burnrate: error: ${join(dir, "acct.yaml")}:9:3: changes: indented under accounts:, where it is read as an account named "changes" (expected changes: at the top level (column 1), or under the entry of the account it is for, found "changes")\n`);
+    // A customer named as a key may be, with terms of its own.
+    const named = await statement(`${HEAD}accounts:\n  plan: { plan: standard }\n`);
+    expect(named.r.code).toBe(0);
+  });
 });

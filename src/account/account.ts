@@ -5,7 +5,8 @@ import type { RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, GrantPurchase, RefusalWorth } from "../engine/types.js";
 import { plansOfVersions, versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
-import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
+import { isMap, isScalar, type Node } from "yaml";
+import { boolean, decimal, decodeYaml, dictionary, fail, list, oneOf, record, text, type Codec, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import type { IdScreen } from "../engine/event-ids.js";
 import { idleOverageWarning } from "./idle-overage.js";
@@ -53,6 +54,32 @@ const termsCodec = record({}, {
   changes: changesOf(false),
 });
 
+/** The file's own keys that are not account entries: written under `accounts:` as a list or a scalar, one is a key indented too far. */
+const FILE_KEYS = new Set(["card", "account", "plan", "allowance", "recurring_grants", "overage", "low_balance", "budgets", "daily_limits", "anchor", "timezone", "subscription_end", "term", "through", "grants", "changes", "unnamed_accounts"]);
+
+/**
+ * The entries under `accounts:`. A file key indented under them (`changes:` at column 3) is an account of that name
+ * whose terms are a list: told as the key it is, where it read "wrong type" alone (newcomer65 L3). A mapping under
+ * such a name is an account's terms, as any name may be a customer's.
+ */
+function entriesCodec(): Codec<Map<string, ReturnType<typeof termsCodec.decode>>> {
+  const entries = dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" });
+  return {
+    decode(node, ctx) {
+      if (isMap(node)) {
+        for (const pair of node.items) {
+          const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+          if (key !== undefined && FILE_KEYS.has(key) && !isMap(pair.value)) {
+            fail(ctx, pair.key as Node, `${key}: indented under accounts:, where it is read as an account named ${shown(key)}`, `${key}: at the top level (column 1), or under the entry of the account it is for`, shown(key));
+          }
+        }
+      }
+      return entries.decode(node, ctx);
+    },
+    schema: entries.schema,
+  };
+}
+
 export const accountCodec = record({}, {
   card: text({ description: "the rate card, relative to this file" }),
   account: text({ description: "the account's name in statements; rows without an account column are its usage" }),
@@ -64,7 +91,7 @@ export const accountCodec = record({}, {
   through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
   changes: changesOf(true),
-  accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
+  accounts: entriesCodec(),
   unnamed_accounts: oneOf(["note", "top_level"] as const, "usage accounts that accounts: does not name: billed on the top-level terms, and noted on stderr (note, the default), or without the note where that is meant (top_level)"),
 }, "a burnrate account file");
 
