@@ -104,10 +104,11 @@ const SHOWN_KEPT = 4096;
  * Characters a message must not show as they are, since the reader cannot tell them from nothing or
  * from a space: format characters (a zero-width space, a byte-order mark inside a line, a soft hyphen)
  * and every space but the plain one (a no-break space), and whatever else Unicode says shows as nothing where not
- * supported (a variation selector, the Hangul filler, a combining grapheme joiner: red65 H2). A header
+ * supported (the Hangul filler, a combining grapheme joiner: red65 H2); but the variation selectors and tags an emoji
+ * or a flag is written with (red65b L1: `team❤️` read "team❤\ufe0f"). A header
  * "quant\u{200b}ity" is then seen to differ.
  */
-const INVISIBLE = /(?! )[\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}]/gu;
+const INVISIBLE = /(?! )(?![\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0020}-\u{e007f}\u{e0100}-\u{e01ef}])[\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}]/gu;
 
 /** As visible() writes a control character: \uXXXX, or \u{XXXXX} beyond the first plane. */
 function invisibleEscape(c: string): string {

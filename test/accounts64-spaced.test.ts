@@ -67,9 +67,13 @@ describe("an account id with spaces around it", () => {
     const blank = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\n2026-11-03T10:00:00Z,data_read,100,a,\u200b\u2060\n" });
     expect(blank.code).toBe(2);
     expect(blank.stderr).toContain("u.csv:3:5: a row of no account");
-    // An emoji's variation selector last is the id's own.
-    const emoji = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,team\u2764\ufe0f\n" });
-    expect(emoji.code).toBe(0);
+    // An emoji's variation selector last, a flag's tags (Scotland's) and a Mongolian letter's variation selector are the
+    // id's own (red65b H2), and shown as written (red65b L1).
+    for (const id of ["team\u2764\ufe0f", "team-\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", "\u182a\u1820\u180b"]) {
+      const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,${id}\n` });
+      expect([r.code, r.stderr], id).toEqual([0, ""]);
+      expect(JSON.parse(r.stdout).accounts.map((a: { account: string }) => a.account)).toEqual([id]);
+    }
     // One inside an id is the id's own: written so everywhere, it is one customer.
     const inside = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,ac\u200bme\n" });
     expect(inside.code).toBe(0);

@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { Decimal } from "../src/money.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 // newcomer64b M4: a column a layout passes over (Lago's `created_at`, `lago_customer_id`) that the user's mapping on
@@ -91,5 +92,38 @@ describe("a layout's passed-over column read by a mapping on top", () => {
     const skipped = await burnrate(["statement", "--account", ACCOUNT, "--layout", "lago", "--map", "skip:lago_customer_id=test", "--usage", join(lago, "events.jsonl"), "--format", "json"]);
     expect(skipped.code).toBe(0);
     expect(JSON.parse(skipped.stdout).accounts[0].cycles[0].total).toBe("0.027");
+  });
+
+  it("a folder of the export beside a file mapped in full reads both, and names the file --layout read nothing of (red65b M1)", async () => {
+    const dir = folder({
+      "spend-logs.csv": readFileSync(join(ROOT, "fixtures/layouts/litellm/spend-logs.csv"), "utf8"),
+      "other.csv": "ts,cust,mdl,prov,in_tok,out_tok\n2026-11-04T10:00:00Z,acme,gpt-4o-mini,openai,1000,200\n",
+      "other.csv.mapping.yaml": "columns:\n  timestamp: ts\n  account: cust\nmeter: request\nrename:\n  mdl: model\n  prov: provider\n  in_tok: input_tokens\n  out_tok: output_tokens\n",
+    });
+    const withExport = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
+    expect(withExport.code, withExport.stderr).toBe(0);
+    expect(withExport.stderr).toContain(`burnrate: note: --layout litellm reads nothing of ${JSON.stringify(join(dir, "other.csv"))}: the mappings on top of it read each column it names; it is read through its mapping alone\n`);
+    // The export alone, read with the flag, and other.csv's one call of 0.027 beside it.
+    const exportOnly = folder({ "spend-logs.csv": readFileSync(join(ROOT, "fixtures/layouts/litellm/spend-logs.csv"), "utf8") });
+    const alone = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", exportOnly, "--format", "json"]);
+    const total = (out: string) => new Decimal(JSON.parse(out).accounts[0].cycles[0].total);
+    expect(total(withExport.stdout).minus(total(alone.stdout)).toString()).toBe("0.027");
+  });
+
+  it("an export with some of the layout's optional columns, mapped on top, is read: the layout passes them over (red65b H1)", async () => {
+    const dir = folder({
+      "v.csv": "request_id,startTime,prompt_tokens,completion_tokens,model,custom_llm_provider,spend,api_key,who\nr-1,2026-11-02T10:00:00Z,1000,200,gpt-4o-mini,openai,0.1,k,acme\n",
+      "v.csv.mapping.yaml": "columns:\n  account: who\n",
+    });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", join(dir, "v.csv"), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.027");
+  });
+
+  it("with no mapping on top, a wrong --layout is refused by the column its export lacks, with the fix (red65b M2)", async () => {
+    const dir = folder({ "spend.csv": readFileSync(join(ROOT, "fixtures/layouts/litellm/spend-logs.csv"), "utf8") });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "cloudevents", "--usage", join(dir, "spend.csv"), "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, "spend.csv")}:1:1: header missing required column "time"`);
   });
 });

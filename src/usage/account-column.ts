@@ -104,15 +104,18 @@ function spacedAccount(account: string): boolean {
  * Spaces around an id, and the characters that show as nothing (Unicode's default-ignorable ones: a zero-width space
  * or joiner, a direction mark, a soft hyphen, a byte-order mark, a tag), which `trim()` leaves: a copy from a web page
  * or a spreadsheet carries them (red64f L3: `acme\u200b` billed as a customer of its own; red65 H2: `acme\u200e`
- * likewise). A variation selector last is an emoji's presentation (`team❤️`), part of the id.
+ * likewise). A variation selector last is an emoji's presentation (`team❤️`) or a Mongolian letter's form, and a
+ * flag's tags end its sequence (red65b H2: `team-🏴󠁧󠁢󠁳󠁣󠁴󠁿`): part of the id.
  */
 const PAD = /[\s\p{Default_Ignorable_Code_Point}]/u;
-const SELECTOR = /[\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+const SELECTOR = /[\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+/** A flag's tag sequence (Scotland's: the black flag, then tags to a cancel tag) ends in characters that show as nothing. */
+const FLAG_TAGS = /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}$/u;
 
 function paddedEnd(account: string): boolean {
   const low = account.charCodeAt(account.length - 1);
   const last = low >= 0xdc00 && low <= 0xdfff && account.length > 1 ? account.slice(-2) : account.slice(-1);
-  return PAD.test(last) && !SELECTOR.test(last);
+  return PAD.test(last) && !SELECTOR.test(last) && !FLAG_TAGS.test(account);
 }
 
 const PADDING = /^[\s\p{Default_Ignorable_Code_Point}]+|[\s\p{Default_Ignorable_Code_Point}]+$/gu;

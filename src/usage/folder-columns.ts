@@ -1,5 +1,6 @@
 import { formatLocation, shown, UserError, type Location } from "../errors.js";
 import type { Canonical } from "./layout.js";
+import type { LayoutReading } from "./layout-residue.js";
 import type { ColumnMapping } from "./mapping.js";
 import { folderMapping } from "./sources.js";
 
@@ -25,6 +26,8 @@ export interface FolderColumn {
 /** Who is told: the run (SkippedRows), or a reading thread's notes of a file, posted to the run (KeptNotes). */
 export interface FolderColumnTeller {
   folderColumn(column: FolderColumn): void;
+  /** Whether `--layout` read anything of a file (layout-residue.ts). */
+  layoutRead?(reading: LayoutReading): void;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { idleLayout } from "./layout-residue.js";
+import { layoutReading } from "./layout-residue.js";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
@@ -74,8 +74,8 @@ const SEPARATORS = [
 /** `told`: who hears of a folder mapping's column the file lacks (folder-columns.ts); the run, by default. */
 export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns, told: FolderColumnTeller | undefined = mapping.skipped): Layout {
   if (separatorHint(header)) throw separatorHintError(file, header.join(","));
-  const idle = idleLayout(mapping.layoutReads, header, file);
-  if (idle) throw idle;
+  const reading = layoutReading(mapping.layoutReads, header, file, read.names);
+  if (reading !== undefined) told?.layoutRead?.(reading);
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     if (name.trim() === "") throw new UserError("empty column name in header", { file, line: 1, column: i + 1 }, "a column name", "nothing");

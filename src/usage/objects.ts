@@ -21,10 +21,10 @@ import { addScopes, ScopeWithSpace } from "./id-scopes.js";
  */
 
 /** What the object readers tell the run of a file as a whole (SkippedRows' notes of it). */
-export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted" | "folderColumn" | "skippedRows" | "largeGroups">;
+export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted" | "folderColumn" | "layoutRead" | "skippedRows" | "largeGroups">;
 
 /** Notes told nobody: for a file read again (the ids' first pass, a note's own reading), whose notes the replay's reading tells. */
-export const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {}, skippedRows: () => {}, largeGroups: () => {} };
+export const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {}, layoutRead: () => {}, skippedRows: () => {}, largeGroups: () => {} };
 
 /** A file of objects: its name in messages, its mapping, and whom its notes go to where not the mapping's `skipped`. */
 export interface ObjectSource {

@@ -1,5 +1,6 @@
 import { UserError, type Location } from "../errors.js";
 import type { FolderColumn } from "./folder-columns.js";
+import type { LayoutReading } from "./layout-residue.js";
 import type { SkipTally } from "./skip-cells.js";
 import type { LargeGroups } from "./parquet-groups.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -316,6 +317,7 @@ export type ObjectNote =
   | { kind: "morePages"; at: Location; field: string }
   | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number }
   | { kind: "folderColumn"; column: FolderColumn }
+  | { kind: "layoutRead"; reading: LayoutReading }
   | { kind: "skipped"; tally: SkipTally }
   | { kind: "largeGroups"; groups: LargeGroups };
 
@@ -339,6 +341,10 @@ export class KeptNotes implements ObjectNotes {
     this.notes.push({ kind: "folderColumn", column });
   }
 
+  layoutRead(reading: LayoutReading): void {
+    this.notes.push({ kind: "layoutRead", reading });
+  }
+
   skippedRows(tally: SkipTally): void {
     this.notes.push({ kind: "skipped", tally });
   }
@@ -354,6 +360,7 @@ export function tellNotes(notes: readonly ObjectNote[], to: ObjectNotes | undefi
     if (note.kind === "unquantified") to?.unquantified(note.at, note.field, note.rows);
     else if (note.kind === "morePages") to?.morePages(note.at, note.field);
     else if (note.kind === "folderColumn") to?.folderColumn(note.column);
+    else if (note.kind === "layoutRead") to?.layoutRead(note.reading);
     else if (note.kind === "skipped") to?.skippedRows(note.tally);
     else if (note.kind === "largeGroups") to?.largeGroups(note.groups);
     else to?.uncounted(note.at, note.meter, note.what, note.rows);

@@ -9,6 +9,7 @@ import { datedDayNotes } from "./field15-dated-days.js";
 import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
 import { FolderColumns, type FolderColumn } from "./folder-columns.js";
+import { LayoutReadings, type LayoutReading } from "./layout-residue.js";
 import type { SkipTally } from "./skip-cells.js";
 import { lateRowsNote, type LateRows } from "./lateness.js";
 import { detailsInsideNotes } from "./details-inside.js";
@@ -197,6 +198,13 @@ export class SkippedRows {
 
   private readonly folderColumns = new FolderColumns();
 
+  /** Whether `--layout` read anything of a file: a run of which it read no file is refused, once every file was read. */
+  layoutRead(reading: LayoutReading): void {
+    this.layoutReadings.tell(reading);
+  }
+
+  private readonly layoutReadings = new LayoutReadings();
+
   /**
    * The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling; a
    * folder mapping's column that no file of the run had is refused here, once every file was read.
@@ -205,6 +213,7 @@ export class SkippedRows {
     return [
       ...(card === undefined ? [] : detailsInsideNotes(this.mappings, card)),
       ...this.folderColumns.notes(),
+      ...this.layoutReadings.notes(),
       ...(this.late === undefined ? [] : [lateRowsNote(this.late)]),
       ...this.folders,
       ...acrossFiles([...this.nearMisses.values()], (m) => `${m.column}\u0000${m.meant}\u0000${m.cell}`).map(({ rows, first, files, column, meant, cell, place }) => {
