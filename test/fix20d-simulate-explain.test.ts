@@ -80,6 +80,10 @@ describe("a plan that falls short", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain("- **Cheapest plan**: no plan covers the scenario, at any price: each runs out of its credits or refuses usage, and none sells more");
     expect(r.stdout).not.toContain("at a known price");
+    // Of plans that do not cover it, the one refusing fewer rows ranks first (newcomer65b L4): of the 720 hourly rows of
+    // 16.5, Pro's 5,000 serve 303 and refuse 417, Starter's 1,000 serve 60 and refuse 660.
+    expect(r.stdout).toContain("| 1 | Pro (scenario) | as is (no top-ups sold) | - | 40.00 USD | no: 417 usage rows refused;");
+    expect(r.stdout).toContain("| 2 | Starter | as is (no top-ups sold) | - | 10.00 USD | no: 660 usage rows refused;");
   });
 
   it("names the plan that covers it with Flowly's bonus credits, which the card gives no price (newcomer65b H1)", async () => {
