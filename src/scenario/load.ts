@@ -183,6 +183,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
     ...userNamed,
     ...populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"]))),
+    ...populations.flatMap((p, i) => nobody(p, doc.cycles, () => at(["populations", i, "users"]))),
     ...(flags.comparePlans ? [...plans.somewhere].map(([key, p]) => `burnrate: warning: --compare-plans: plan ${shown(key)} (${p.plan.label}) is offered by version ${versionNames(p.offeredBy)} of the card and not by ${versionNames(p.missingFrom)}, in force over the simulated cycles: not compared; simulate over cycles that ${versionNames(p.offeredBy)} prices alone to price it\n`) : []),
   ];
 
@@ -277,6 +278,18 @@ function emptied(population: Population, cycles: number, growthAt: () => Locatio
   // The first cycle (1-based) whose count reaches 0: the ones after it would be below.
   const empty = Math.ceil(users / -growth.step) + 1;
   return [`burnrate: warning: ${formatLocation(growthAt())}: population ${shown(population.name)} has no users left from cycle ${empty} of ${cycles} (${users.toLocaleString("en-US")} users, ${growth.step} a cycle): the count stops at 0, so cycles ${empty} to ${cycles} have none of its usage\n`];
+}
+
+/**
+ * A population of 0 users that no growth fills: none of its usage in any cycle, most often a count mistyped or left at
+ * 0 while the scenario was written (newcomer65b L3: 950 light users gone from a quote of 1,000, exit 0, no word).
+ */
+function nobody(population: Population, cycles: number, usersAt: () => Location): string[] {
+  const { growth, users } = population;
+  if (users !== 0) return [];
+  const grows = growth !== undefined && (growth.kind === "absolute" ? growth.step > 0 && cycles > 1 : false);
+  if (grows) return [];
+  return [`burnrate: warning: ${formatLocation(usersAt())}: population ${shown(population.name)} has 0 users${growth?.kind === "percent" ? ", which a percentage grows to none" : ""}: none of its usage is in any cycle\n`];
 }
 
 /** One item of the scenario as the checks read it: where it is, its meter, its rows' dimensions and the components it gives. */
