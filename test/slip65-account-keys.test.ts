@@ -46,4 +46,12 @@ describe("the own account's keys written below the last entry of accounts:", () 
     const named = await statement(`${HEAD}accounts:\n  plan: { plan: standard }\n`);
     expect(named.r.code).toBe(0);
   });
+
+  it("a plan written as a pricing page names it is offered its key (newcomer65b L2)", async () => {
+    for (const written of ["Super plan", "the Standard tier"]) {
+      const { r } = await statement(HEAD.replace("plan: standard", `plan: ${written}`));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`unknown plan ${JSON.stringify(written)}; did you mean ${JSON.stringify(written.includes("Super") ? "super" : "standard")}?`);
+    }
+  });
 });

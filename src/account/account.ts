@@ -403,6 +403,8 @@ export function calendarFor(settings: AccountSettings, firstUsage: Instant | und
 /** A plan, grant kind or account key written with another case (`Team`) or a typo (`top-up`): the key it was meant to be. */
 export function planGuess(key: string, plans: Iterable<string>): string {
   const keys = [...plans];
-  const near = keys.find((k) => k.toLowerCase() === key.toLowerCase()) ?? nearest(key, keys);
+  // A plan's name as a pricing page writes it ("Pro plan", "the Pro tier") holds the key (newcomer65b L2).
+  const bare = key.toLowerCase().replace(/^the\s+/, "").replace(/\s+(plan|tier)$/, "").trim();
+  const near = keys.find((k) => k.toLowerCase() === key.toLowerCase() || k.toLowerCase() === bare) ?? nearest(key, keys);
   return near === undefined ? "" : `; did you mean ${shown(near)}?`;
 }
