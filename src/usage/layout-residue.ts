@@ -53,7 +53,9 @@ export interface LayoutReading {
   file: string;
   read: boolean;
   reads: LayoutReads;
+  /** The header's first columns, and how many it has. */
   header: readonly string[];
+  columns: number;
 }
 
 /** How `--layout` read a file of `header`, or undefined where there is nothing to judge (no layout, or none under a mapping). */
@@ -62,7 +64,7 @@ export function layoutReading(reads: LayoutReads | undefined, header: readonly s
   const among = (sources: readonly string[]) => (name: string) => sources.some((s) => s === name || s.startsWith(`${name}.`) || name.startsWith(`${s}.`));
   const passedOver = reads.optional.filter((source) => !card.has(source));
   const read = reads.always === true || header.some(among(reads.sources)) || header.some(among(passedOver)) || reads.within.some((w) => header.includes(w.total) && w.parts.some((p) => header.includes(p)));
-  return { file, read, reads, header: header.slice(0, 6) };
+  return { file, read, reads, header: header.slice(0, 6), columns: header.length };
 }
 
 /**
@@ -82,11 +84,11 @@ export class LayoutReadings {
     const all = [...this.files.values()];
     const idle = all.filter((r) => !r.read);
     if (idle.length === 0) return [];
-    const { reads, file, header } = idle[0]!;
+    const { reads, file, header, columns } = idle[0]!;
     if (idle.length === all.length) {
       const named = reads.sources.slice(0, 6).join(", ") + (reads.sources.length > 6 ? ", ..." : "");
       const files = all.length === 1 ? shown(file) : `any of the ${all.length} usage files (the first ${shown(file)})`;
-      return [throwIdle(reads, files, named, `${shown(file)}'s columns ${header.join(", ")}${header.length === 6 ? ", ..." : ""}`)];
+      return [throwIdle(reads, files, named, `${shown(file)}'s columns ${header.join(", ")}${columns > header.length ? ", ..." : ""}`)];
     }
     const them = idle.length === 1 ? shown(file) : `${idle.length} of the ${all.length} usage files (the first ${shown(file)})`;
     return [`burnrate: note: --layout ${reads.name} reads nothing of ${them}: the mappings on top of ${idle.length === 1 ? "it" : "them"} read each column it names; ${idle.length === 1 ? "it is" : "they are"} read through ${idle.length === 1 ? "its" : "their"} mapping alone\n`];
