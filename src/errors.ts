@@ -1,3 +1,4 @@
+import { SHOWN_ESCAPED } from "./invisible.js";
 import { visible } from "./render/shared/escape.js";
 
 /** Where in an input a problem is: a YAML node or a CSV cell. Lines and columns are 1-based. */
@@ -101,14 +102,12 @@ const SHOWN = new Map<string, string>();
 const SHOWN_KEPT = 4096;
 
 /**
- * Characters a message must not show as they are, since the reader cannot tell them from nothing or
- * from a space: format characters (a zero-width space, a byte-order mark inside a line, a soft hyphen)
- * and every space but the plain one (a no-break space), and whatever else Unicode says shows as nothing where not
- * supported (the Hangul filler, a combining grapheme joiner: red65 H2); but the variation selectors and tags an emoji
- * or a flag is written with (red65b L1: `team❤️` read "team❤\ufe0f"). A header
+ * Characters a message must not show as they are, since the reader cannot tell them from nothing or from a space
+ * (invisible.ts): a zero-width space, a byte-order mark inside a line, a soft hyphen, a no-break space, the Hangul
+ * filler; not an emoji's selector or a flag's tags (red65b L1: `team❤️` read "team❤\ufe0f"). A header
  * "quant\u{200b}ity" is then seen to differ.
  */
-const INVISIBLE = /(?! )(?![\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0020}-\u{e007f}\u{e0100}-\u{e01ef}])[\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}]/gu;
+const INVISIBLE = SHOWN_ESCAPED;
 
 /** As visible() writes a control character: \uXXXX, or \u{XXXXX} beyond the first plane. */
 function invisibleEscape(c: string): string {

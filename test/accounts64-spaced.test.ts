@@ -63,6 +63,16 @@ describe("an account id with spaces around it", () => {
       expect(r.stderr).toContain("has an invisible character around it: billed as a customer of its own, not as \"acme\"");
       expect(r.stderr).toContain(`dimension_values: { account: { "acme${name}": "acme" } }`);
     }
+    // A variation selector after no emoji, or a lone cancel tag, is padding too (red65c H4, L2), shown escaped.
+    for (const [pad, name] of [["\u200b\ufe0f", "\\u200b\\ufe0f"], ["\ufe0e", "\\ufe0e"], ["\u{e007f}", "\\u{e007f}"]] as const) {
+      const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme${pad}\n` });
+      expect(r.code, name).toBe(2);
+      expect(r.stderr).toContain(`account "acme${name}" has an invisible character around it`);
+    }
+    // The fix keeps an emoji's own selector (red65c M1).
+    const heart = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,team\u2764\ufe0f \n" });
+    expect(heart.code).toBe(2);
+    expect(heart.stderr).toContain('dimension_values: { account: { "team\\u2764\\ufe0f ": "team\\u2764\\ufe0f" } }');
     // A cell of nothing else is no account (red65 H3), as a cell of spaces is.
     const blank = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme\n2026-11-03T10:00:00Z,data_read,100,a,\u200b\u2060\n" });
     expect(blank.code).toBe(2);

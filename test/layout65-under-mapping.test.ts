@@ -102,7 +102,7 @@ describe("a layout's passed-over column read by a mapping on top", () => {
     });
     const withExport = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
     expect(withExport.code, withExport.stderr).toBe(0);
-    expect(withExport.stderr).toContain(`burnrate: note: --layout litellm reads nothing of ${JSON.stringify(join(dir, "other.csv"))}: the mappings on top of it read each column it names; it is read through its mapping alone\n`);
+    expect(withExport.stderr).toContain(`burnrate: note: --layout litellm reads nothing of ${JSON.stringify(join(dir, "other.csv"))}: the mappings on top of it read each column it names, or it has none of them; it is read through its mapping alone\n`);
     // The export alone, read with the flag, and other.csv's one call of 0.027 beside it.
     const exportOnly = folder({ "spend-logs.csv": readFileSync(join(ROOT, "fixtures/layouts/litellm/spend-logs.csv"), "utf8") });
     const alone = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", exportOnly, "--format", "json"]);
@@ -125,5 +125,29 @@ describe("a layout's passed-over column read by a mapping on top", () => {
     const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "cloudevents", "--usage", join(dir, "spend.csv"), "--format", "json"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, "spend.csv")}:1:1: header missing required column "time"`);
+  });
+
+  it("JSON Lines mapped in full is judged by the fields its objects hold, and a mapping's meter column hides no idle layout (red65c H1, H2)", async () => {
+    const dir = folder({
+      "u.jsonl": '{"ts":"2026-11-02T10:00:00Z","cust":"acme","mdl":"gpt-4o-mini","prov":"openai","inp":1000,"outp":200,"kind":"request"}\n',
+      "u.jsonl.mapping.yaml": "columns: { timestamp: ts, account: cust, meter: kind }\nrename: { inp: input_tokens, outp: output_tokens, mdl: model, prov: provider }\n",
+    });
+    for (const layout of ["litellm", "helicone", "openrouter", "cloudevents", "lago"]) {
+      const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", layout, "--usage", join(dir, "u.jsonl"), "--format", "json"]);
+      expect([r.code, r.stdout], layout).toEqual([2, ""]);
+      expect(r.stderr, layout).toContain(`--layout ${layout} reads nothing of ${JSON.stringify(join(dir, "u.jsonl"))}`);
+    }
+  });
+
+  it("an empty day's export beside a file mapped in full is the export the flag may be for: a note, not a refusal (red65c H3)", async () => {
+    const dir = folder({
+      "spend-logs.csv": "",
+      "other.csv": "ts,cust,mdl,prov,in_tok,out_tok\n2026-11-04T10:00:00Z,acme,gpt-4o-mini,openai,1000,200\n",
+      "other.csv.mapping.yaml": "columns:\n  timestamp: ts\n  account: cust\nmeter: request\nrename:\n  mdl: model\n  prov: provider\n  in_tok: input_tokens\n  out_tok: output_tokens\n",
+    });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`burnrate: note: --layout litellm reads nothing of ${JSON.stringify(join(dir, "other.csv"))}`);
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.027");
   });
 });

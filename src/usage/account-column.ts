@@ -1,4 +1,5 @@
 import { UserError, shown, type Location } from "../errors.js";
+import { PADDED_END, PADDED_START } from "../invisible.js";
 import type { ColumnMapping } from "./mapping.js";
 import { likelyCanonical } from "./near-miss.js";
 
@@ -96,30 +97,22 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
  */
 function spacedAccount(account: string): boolean {
   // The plain reader asks a row at a time: the ends first, as most ids have no padding.
-  if (account === "" || !(PAD.test(String.fromCodePoint(account.codePointAt(0)!)) || paddedEnd(account))) return false;
+  if (!PADDED_START.test(account) && !PADDED_END.test(account)) return false;
   return unpadded(account) !== "";
 }
 
 /**
- * Spaces around an id, and the characters that show as nothing (Unicode's default-ignorable ones: a zero-width space
- * or joiner, a direction mark, a soft hyphen, a byte-order mark, a tag), which `trim()` leaves: a copy from a web page
- * or a spreadsheet carries them (red64f L3: `acme\u200b` billed as a customer of its own; red65 H2: `acme\u200e`
- * likewise). A variation selector last is an emoji's presentation (`team❤️`) or a Mongolian letter's form, and a
- * flag's tags end its sequence (red65b H2: `team-🏴󠁧󠁢󠁳󠁣󠁴󠁿`): part of the id.
+ * An id without spaces and characters that show as nothing around it (invisible.ts), which `trim()` leaves: a copy from
+ * a web page or a spreadsheet carries them (red64f L3: `acme\u200b` billed as a customer of its own; red65 H2:
+ * `acme\u200e` likewise). An emoji's presentation selector, a flag's tags and a Mongolian letter's form are part of it,
+ * and kept (red65b H2, red65c M1: `team❤️ ` was offered `team❤`).
  */
-const PAD = /[\s\p{Default_Ignorable_Code_Point}]/u;
-const SELECTOR = /[\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
-/** A flag's tag sequence (Scotland's: the black flag, then tags to a cancel tag) ends in characters that show as nothing. */
-const FLAG_TAGS = /\u{1f3f4}[\u{e0020}-\u{e007e}]+\u{e007f}$/u;
-
-function paddedEnd(account: string): boolean {
-  const low = account.charCodeAt(account.length - 1);
-  const last = low >= 0xdc00 && low <= 0xdfff && account.length > 1 ? account.slice(-2) : account.slice(-1);
-  return PAD.test(last) && !SELECTOR.test(last) && !FLAG_TAGS.test(account);
+function unpadded(account: string): string {
+  let text = account.replace(/^[\s\p{Default_Ignorable_Code_Point}]+/u, "");
+  while (text !== "" && PADDED_END.test(text)) text = [...text].slice(0, -1).join("");
+  return text;
 }
 
-const PADDING = /^[\s\p{Default_Ignorable_Code_Point}]+|[\s\p{Default_Ignorable_Code_Point}]+$/gu;
-const unpadded = (account: string) => account.replace(PADDING, "");
 const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 
 /** A cell of nothing but spaces and characters that show as nothing: no account (red65 H3: `\u200b` alone was a customer). */

@@ -1,3 +1,4 @@
+import type { FolderColumn } from "./folder-columns.js";
 import { closeSync, openSync, statSync } from "node:fs";
 import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryFolder } from "../temporary.js";
@@ -230,7 +231,11 @@ function idColumn(header: string, file: string, mapping: ColumnMapping, options:
 /** idColumn of a header's cells, as the readers read them. */
 function idColumnOf(cells: readonly string[], file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number; stamp: number } {
   try {
-    const { index } = readHeader([...cells], file, mapping, readColumnsFor(options.card, options.alsoReadBy, options.otherAccounts));
+    // The ids' pass reads the header for its id column: what --layout read of the file is the reader's to tell, which
+    // knows the fields a JSON file's first object lacks (red65c H1).
+    const skipped = mapping.skipped;
+    const told = skipped === undefined ? undefined : { folderColumn: (column: FolderColumn) => skipped.folderColumn(column) };
+    const { index } = readHeader([...cells], file, mapping, readColumnsFor(options.card, options.alsoReadBy, options.otherAccounts), told);
     return { column: index.event_id, width: cells.length, stamp: index.timestamp };
   } catch {
     throw new GiveUp();

@@ -29,7 +29,7 @@ export function layoutReads(name: string, layout: ColumnMapping, mapping: Column
   const decides =
     (layout.constants?.size ?? 0) > 0 ||
     layout.rows !== undefined ||
-    (layout.meter !== undefined && places?.meter === undefined && mapping.meter === layout.meter) ||
+    (layout.meter !== undefined && places?.meter === undefined && places?.columns.meter === undefined && mapping.meter === layout.meter) ||
     (layout.timestampUnit !== undefined && mapping.timestampUnitOf !== undefined);
   if (decides) return { name, sources: [], optional: [], within: [], always: true };
   const sources: string[] = [];
@@ -48,6 +48,14 @@ export function layoutReads(name: string, layout: ColumnMapping, mapping: Column
   return { name, sources: [...new Set(sources)], optional, within: layout.within ?? [], ...(zone === undefined ? {} : { zone }) };
 }
 
+/**
+ * The fields a JSON reader's header holds that its first object lacks (a mapping's or a layout's, read where they first
+ * appear), by file: no reading of the layout's where no row has them (red65c H1: a layout's event id, named and absent,
+ * read as its column in every JSON Lines file). Set by the reader as it makes the header, in the thread that reads the
+ * file, and asked there; one entry a file.
+ */
+export const LATE_FIELDS = new Map<string, ReadonlySet<string>>();
+
 /** Whether `--layout` read anything of one file, as its header was read: told the run, which judges once every file was. */
 export interface LayoutReading {
   file: string;
@@ -61,6 +69,8 @@ export interface LayoutReading {
 /** How `--layout` read a file of `header`, or undefined where there is nothing to judge (no layout, or none under a mapping). */
 export function layoutReading(reads: LayoutReads | undefined, header: readonly string[], file: string, card: ReadonlySet<string>): LayoutReading | undefined {
   if (reads === undefined) return undefined;
+  const late = LATE_FIELDS.get(file);
+  if (late !== undefined) header = header.filter((name) => !late.has(name));
   const among = (sources: readonly string[]) => (name: string) => sources.some((s) => s === name || s.startsWith(`${name}.`) || name.startsWith(`${s}.`));
   const passedOver = reads.optional.filter((source) => !card.has(source));
   const read = reads.always === true || header.some(among(reads.sources)) || header.some(among(passedOver)) || reads.within.some((w) => header.includes(w.total) && w.parts.some((p) => header.includes(p)));
@@ -76,6 +86,9 @@ export function layoutReading(reads: LayoutReads | undefined, header: readonly s
 export class LayoutReadings {
   private readonly files = new Map<string, LayoutReading>();
 
+  /** `usage`: the run's usage files; one with no header to read (an empty day's export) is never told, and may be the export. */
+  constructor(private readonly usage: number) {}
+
   tell(reading: LayoutReading): void {
     if (this.files.get(reading.file)?.read !== true) this.files.set(reading.file, reading);
   }
@@ -85,13 +98,13 @@ export class LayoutReadings {
     const idle = all.filter((r) => !r.read);
     if (idle.length === 0) return [];
     const { reads, file, header, columns } = idle[0]!;
-    if (idle.length === all.length) {
+    if (idle.length === all.length && all.length >= this.usage) {
       const named = reads.sources.slice(0, 6).join(", ") + (reads.sources.length > 6 ? ", ..." : "");
       const files = all.length === 1 ? shown(file) : `any of the ${all.length} usage files (the first ${shown(file)})`;
       return [throwIdle(reads, files, named, `${shown(file)}'s columns ${header.join(", ")}${columns > header.length ? ", ..." : ""}`)];
     }
     const them = idle.length === 1 ? shown(file) : `${idle.length} of the ${all.length} usage files (the first ${shown(file)})`;
-    return [`burnrate: note: --layout ${reads.name} reads nothing of ${them}: the mappings on top of ${idle.length === 1 ? "it" : "them"} read each column it names; ${idle.length === 1 ? "it is" : "they are"} read through ${idle.length === 1 ? "its" : "their"} mapping alone\n`];
+    return [`burnrate: note: --layout ${reads.name} reads nothing of ${them}: the mappings on top of ${idle.length === 1 ? "it" : "them"} read each column it names, or ${idle.length === 1 ? "it has" : "they have"} none of them; ${idle.length === 1 ? "it is" : "they are"} read through ${idle.length === 1 ? "its" : "their"} mapping alone\n`];
   }
 }
 

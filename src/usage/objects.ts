@@ -1,3 +1,4 @@
+import { LATE_FIELDS } from "./layout-residue.js";
 import { UserError, shown, type Location, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
 import { tellFolderColumns } from "./folder-columns.js";
@@ -154,6 +155,7 @@ export class ObjectRows {
     if (!this.header) {
       const late = lateFields(this.mapping, row.fields, this.cardColumns);
       this.header = [...row.fields.keys(), ...late.keys()];
+      if (late.size > 0) LATE_FIELDS.set(this.file, new Set(late.keys()));
       this.header.forEach((name, i) => this.at.set(name, i));
       for (const [name, field] of late) if (field.place !== undefined) this.unseen.set(name, { ...field, place: field.place });
       this.quantityAt = quantityColumn(this.header, this.mapping);

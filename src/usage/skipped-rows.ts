@@ -43,6 +43,7 @@ export class SkippedRows {
     const empty = emptyFilesNote(usage);
     if (empty !== undefined) this.folders.push(empty);
     this.folders.push(...missingDaysNotes(usage));
+    this.layoutReadings = new LayoutReadings(usage.length);
   }
   /**
    * Standard input among several usage files, empty: read as no usage, and said, as an empty file is (red63b M5: a
@@ -203,7 +204,7 @@ export class SkippedRows {
     this.layoutReadings.tell(reading);
   }
 
-  private readonly layoutReadings = new LayoutReadings();
+  private readonly layoutReadings: LayoutReadings;
 
   /**
    * The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling; a
