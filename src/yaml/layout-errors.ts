@@ -323,14 +323,14 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
         if (!isPair(pair) || !isPair(before) || !isScalar(pair.key) || pair.value !== null || !isScalar(before.value)) continue;
         const group = pair.key.range;
         const number = before.value.range;
-        if (!group || !number || !/^\d{3}$/.test(source.slice(group[0], group[1])) || !/^\d{1,3}$/.test(source.slice(number[0], number[1]))) continue;
+        if (!group || !number || !/^\d{3}(\.\d+)?$/.test(source.slice(group[0], group[1])) || !/^\d{1,3}$/.test(source.slice(number[0], number[1]))) continue;
         if (source[group[0] - 1] !== ",") continue;
         // The groups that follow, one key each, as far as they go.
         let end = group[1];
         for (let j = i + 1; j < items.length; j++) {
           const next = items[j];
           const range = isPair(next) && isScalar(next.key) && next.value === null ? next.key.range : undefined;
-          if (!range || source[range[0] - 1] !== "," || !/^\d{3}$/.test(source.slice(range[0], range[1]))) break;
+          if (!range || source[range[0] - 1] !== "," || !/^\d{3}(\.\d+)?$/.test(source.slice(range[0], range[1]))) break;
           end = range[1];
         }
         const written = source.slice(number[0], end);
