@@ -1,4 +1,4 @@
-import { SHOWN_ESCAPED } from "./invisible.js";
+import { escapedInvisible } from "./invisible.js";
 import { visible } from "./render/shared/escape.js";
 
 /** Where in an input a problem is: a YAML node or a CSV cell. Lines and columns are 1-based. */
@@ -89,7 +89,7 @@ export function shown(value: string): string {
   if (text === undefined) {
     if (SHOWN.size >= SHOWN_KEPT) SHOWN.clear();
     const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    SHOWN.set(value, (text = visible(JSON.stringify(cut)).replace(INVISIBLE, invisibleEscape)));
+    SHOWN.set(value, (text = escapedInvisible(visible(JSON.stringify(cut)), invisibleEscape)));
   }
   return text;
 }
@@ -100,14 +100,6 @@ export function shown(value: string): string {
  */
 const SHOWN = new Map<string, string>();
 const SHOWN_KEPT = 4096;
-
-/**
- * Characters a message must not show as they are, since the reader cannot tell them from nothing or from a space
- * (invisible.ts): a zero-width space, a byte-order mark inside a line, a soft hyphen, a no-break space, the Hangul
- * filler; not an emoji's selector or a flag's tags (red65b L1: `team❤️` read "team❤\ufe0f"). A header
- * "quant\u{200b}ity" is then seen to differ.
- */
-const INVISIBLE = SHOWN_ESCAPED;
 
 /** As visible() writes a control character: \uXXXX, or \u{XXXXX} beyond the first plane. */
 function invisibleEscape(c: string): string {

@@ -1,16 +1,65 @@
 /**
  * Characters that show as nothing (Unicode's default-ignorable ones, the format characters, the spaces), and those of
- * them that belong to what they follow: an emoji's presentation selector (`❤️`), a Mongolian letter's form, an
- * ideograph's variant, a flag's tags (Scotland's `🏴󠁧󠁢󠁳󠁣󠁴󠁿`). Such a one is part of the text it ends; any other is
- * padding, or a character a reader cannot see (red65 H2, red65b H2, red65c H4: `acme\u200b\ufe0f` read as an emoji's).
+ * them that belong to what they follow: a variation selector after a character that is neither ASCII nor itself one
+ * that shows as nothing (an emoji's presentation, `❤️`; a Han ideograph's variant, `漢︀`; a Mongolian letter's form),
+ * and the tags of a whole flag sequence (Scotland's `🏴󠁧󠁢󠁳󠁣󠁴󠁿`: the black flag, tags, a cancel tag). Such a one is part of
+ * the text; any other is padding, or a character a reader cannot see (red65 H2; red65b H2; red65c H4 and red65d H1:
+ * `acme\u200b\ufe0f` and `acme\u{e0067}\u{e007f}` were taken for an emoji's and a flag's, and billed as customers of
+ * their own; red65d H2: `漢\ufe00` was refused).
  */
-const PART_OF_WHAT_FOLLOWS = String.raw`(?!(?<=[\p{Extended_Pictographic}\p{Emoji}])[\ufe0e\ufe0f])(?!(?<=\p{Script=Mongolian})[\u180b-\u180d\u180f])(?!(?<=\p{Script=Han})[\u{e0100}-\u{e01ef}])(?!(?<=[\u{1f3f4}\u{e0020}-\u{e007e}])[\u{e0020}-\u{e007f}])`;
+const NOTHING = /[\s\p{Default_Ignorable_Code_Point}]/u;
+const SHOWN_AS_NOTHING = /[\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}]/u;
+const SELECTOR = /[\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+const TAG = /[\u{e0020}-\u{e007e}]/u;
+const CANCEL_TAG = "\u{e007f}";
+const FLAG = "\u{1f3f4}";
 
-/** One character a message shows escaped: it shows as nothing, or as a space other than the plain one, where it is not part of what it follows. */
-export const SHOWN_ESCAPED = new RegExp(String.raw`(?! )${PART_OF_WHAT_FOLLOWS}[\p{Cf}\p{Zs}\p{Default_Ignorable_Code_Point}]`, "gu");
+/** Whether `chars[i]`, a character that shows as nothing, is part of what it follows. */
+function partOf(chars: readonly string[], i: number): boolean {
+  const c = chars[i]!;
+  if (SELECTOR.test(c)) {
+    const before = chars[i - 1];
+    return before !== undefined && before.codePointAt(0)! > 0x7f && !NOTHING.test(before);
+  }
+  if (c !== CANCEL_TAG && !TAG.test(c)) return false;
+  // A flag sequence whole: the flag, at least one tag, the cancel tag.
+  let start = c === CANCEL_TAG ? i : i + 1;
+  while (start > 0 && TAG.test(chars[start - 1]!)) start--;
+  let end = i;
+  while (end < chars.length && TAG.test(chars[end]!)) end++;
+  const tags = (c === CANCEL_TAG ? i : end) - start;
+  return chars[start - 1] === FLAG && tags > 0 && chars[c === CANCEL_TAG ? i : end] === CANCEL_TAG;
+}
 
-/** Padding at the end of a text: a space or a character that shows as nothing, not part of what it follows. */
-export const PADDED_END = new RegExp(String.raw`${PART_OF_WHAT_FOLLOWS}[\s\p{Default_Ignorable_Code_Point}]$`, "u");
+/** Whether a text ends in padding: a space or a character that shows as nothing and is not part of what it follows. */
+export function paddedEnd(text: string): boolean {
+  const code = text.charCodeAt(text.length - 1);
+  // Most ids end in a visible ASCII character: told without splitting the text.
+  if (Number.isNaN(code) || (code > 0x20 && code < 0x7f)) return false;
+  const chars = [...text.slice(-64)];
+  return NOTHING.test(chars.at(-1)!) && !partOf(chars, chars.length - 1);
+}
 
-/** Padding at the start of a text. */
-export const PADDED_START = /^[\s\p{Default_Ignorable_Code_Point}]/u;
+/** Whether a text starts with padding. */
+export function paddedStart(text: string): boolean {
+  const code = text.codePointAt(0);
+  if (code === undefined || (code > 0x20 && code < 0x7f)) return false;
+  return NOTHING.test(String.fromCodePoint(code));
+}
+
+/** A text without the padding around it, what belongs to what it follows kept; in one pass, whatever its length (red65d M1). */
+export function unpadded(text: string): string {
+  const chars = [...text];
+  let start = 0;
+  while (start < chars.length && NOTHING.test(chars[start]!)) start++;
+  let end = chars.length;
+  while (end > start && NOTHING.test(chars[end - 1]!) && !partOf(chars, end - 1)) end--;
+  return chars.slice(start, end).join("");
+}
+
+/** A text with each character that shows as nothing, or as a space other than the plain one, escaped, but those part of what they follow. */
+export function escapedInvisible(text: string, escape: (c: string) => string): string {
+  if (!/[^\x20-\x7e]/.test(text)) return text;
+  const chars = [...text];
+  return chars.map((c, i) => (c !== " " && SHOWN_AS_NOTHING.test(c) && !partOf(chars, i) ? escape(c) : c)).join("");
+}

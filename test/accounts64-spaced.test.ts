@@ -64,7 +64,8 @@ describe("an account id with spaces around it", () => {
       expect(r.stderr).toContain(`dimension_values: { account: { "acme${name}": "acme" } }`);
     }
     // A variation selector after no emoji, or a lone cancel tag, is padding too (red65c H4, L2), shown escaped.
-    for (const [pad, name] of [["\u200b\ufe0f", "\\u200b\\ufe0f"], ["\ufe0e", "\\ufe0e"], ["\u{e007f}", "\\u{e007f}"]] as const) {
+    // A tag and a cancel tag with no flag, or two Mongolian selectors after a Latin letter, are padding whole (red65d H1).
+    for (const [pad, name] of [["\u200b\ufe0f", "\\u200b\\ufe0f"], ["\ufe0e", "\\ufe0e"], ["\u{e007f}", "\\u{e007f}"], ["\u{e0067}\u{e007f}", "\\u{e0067}\\u{e007f}"], ["\u180b\u180b", "\\u180b\\u180b"]] as const) {
       const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,acme${pad}\n` });
       expect(r.code, name).toBe(2);
       expect(r.stderr).toContain(`account "acme${name}" has an invisible character around it`);
@@ -79,7 +80,8 @@ describe("an account id with spaces around it", () => {
     expect(blank.stderr).toContain("u.csv:3:5: a row of no account");
     // An emoji's variation selector last, a flag's tags (Scotland's) and a Mongolian letter's variation selector are the
     // id's own (red65b H2), and shown as written (red65b L1).
-    for (const id of ["team\u2764\ufe0f", "team-\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", "\u182a\u1820\u180b"]) {
+    // So is a Han ideograph's or a math symbol's standardized variant (red65d H2: refused).
+    for (const id of ["team\u2764\ufe0f", "team-\u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}", "\u182a\u1820\u180b", "\u6f22\ufe00", "team\u2229\ufe00", "\u845b\u{e0100}"]) {
       const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,${id}\n` });
       expect([r.code, r.stderr], id).toEqual([0, ""]);
       expect(JSON.parse(r.stdout).accounts.map((a: { account: string }) => a.account)).toEqual([id]);

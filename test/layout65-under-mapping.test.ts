@@ -150,4 +150,16 @@ describe("a layout's passed-over column read by a mapping on top", () => {
     expect(r.stderr).toContain(`burnrate: note: --layout litellm reads nothing of ${JSON.stringify(join(dir, "other.csv"))}`);
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.027");
   });
+
+  it("a JSON file whose later objects hold a field the layout reads, the first not, was read by it (red65d H3)", async () => {
+    const row = (n: number, team: string) => JSON.stringify({ startTime: `2026-11-0${n}T10:00:00Z`, request_id: `r-${n}`, mdl: "gpt-4o-mini", prov: "openai", inp: 1000, outp: 200, ...(team === "" ? {} : { team_alias: team }) });
+    const dir = folder({
+      "u.jsonl": `${row(2, "")}\n${row(3, "red")}\n`,
+      "u.jsonl.mapping.yaml": "meter: request\ncolumns: { timestamp: startTime, event_id: request_id }\nrename: { inp: input_tokens, outp: output_tokens, mdl: model, prov: provider }\n",
+    });
+    const r = await burnrate(["statement", "--account", ACCOUNT, "--layout", "litellm", "--usage", join(dir, "u.jsonl"), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // Two calls of 0.027.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.054");
+  });
 });

@@ -1,5 +1,5 @@
 import { UserError, shown, type Location } from "../errors.js";
-import { PADDED_END, PADDED_START } from "../invisible.js";
+import { paddedEnd, paddedStart, unpadded } from "../invisible.js";
 import type { ColumnMapping } from "./mapping.js";
 import { likelyCanonical } from "./near-miss.js";
 
@@ -96,28 +96,14 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
  * 0 and 40 USD of phantom invoices). Refused at its cell, as a model's value with a space is.
  */
 function spacedAccount(account: string): boolean {
-  // The plain reader asks a row at a time: the ends first, as most ids have no padding.
-  if (!PADDED_START.test(account) && !PADDED_END.test(account)) return false;
+  if (!paddedStart(account) && !paddedEnd(account)) return false;
   return unpadded(account) !== "";
 }
 
-/**
- * An id without spaces and characters that show as nothing around it (invisible.ts), which `trim()` leaves: a copy from
- * a web page or a spreadsheet carries them (red64f L3: `acme\u200b` billed as a customer of its own; red65 H2:
- * `acme\u200e` likewise). An emoji's presentation selector, a flag's tags and a Mongolian letter's form are part of it,
- * and kept (red65b H2, red65c M1: `team❤️ ` was offered `team❤`).
- */
-function unpadded(account: string): string {
-  let text = account.replace(/^[\s\p{Default_Ignorable_Code_Point}]+/u, "");
-  while (text !== "" && PADDED_END.test(text)) text = [...text].slice(0, -1).join("");
-  return text;
-}
-
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
-
 /** A cell of nothing but spaces and characters that show as nothing: no account (red65 H3: `\u200b` alone was a customer). */
 export function blankAccount(cell: string): boolean {
-  return unpadded(cell) === "";
+  // A cell that starts with a visible character is no blank one: told without splitting it, a row at a time.
+  return paddedStart(cell) ? unpadded(cell) === "" : cell === "";
 }
 
 /** Whether a row's account, as mapped, is one with spaces around it that no account file names so (the own account, `named`). */
@@ -126,7 +112,10 @@ export function strayAccount(account: string, own: string, others: OtherAccounts
 }
 
 /** A YAML double-quoted string, every character past ASCII's printable ones escaped: a no-break space is not a space to the eye. */
-const quoted = (text: string) => `"${[...text].map((c) => (c === '"' || c === "\\" ? `\\${c}` : c >= " " && c <= "~" ? c : escaped(c.codePointAt(0)!))).join("")}"`;
+const quoted = (text: string) => `"${[...text].slice(0, QUOTED_MOST).map((c) => (c === '"' || c === "\\" ? `\\${c}` : c >= " " && c <= "~" ? c : escaped(c.codePointAt(0)!))).join("")}"`;
+
+/** Characters of a cell quoted in a fix, past which it is cut: 20,000 zero-width spaces made a message of 241 KB (red65d L2). */
+const QUOTED_MOST = 80;
 
 /** YAML's escape of a code point: \u and four digits, or \U and eight past U+FFFF (red65 L2: `\u1f600` read as U+1F60 and a "0"). */
 const escaped = (code: number) => (code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`);
@@ -135,7 +124,8 @@ const escaped = (code: number) => (code > 0xffff ? `\\U${code.toString(16).padSt
 export function spacedAccountCell(at: Location, cell: string, account: string): UserError {
   const trimmed = unpadded(account);
   const what = account === cell ? `account ${shown(cell)}` : `account ${shown(cell)}, mapped onto ${shown(account)},`;
-  const around = INVISIBLE.test(account.replace(trimmed, "")) ? "an invisible character" : "spaces";
+  // Any padding but a space (a byte-order mark, which \s holds, included) shows as nothing.
+  const around = /[^\p{Zs}\t\n\v\f\r]/u.test(account.replace(trimmed, "")) ? "an invisible character" : "spaces";
   return new UserError(
     `${what} has ${around} around it: billed as a customer of its own, not as ${shown(trimmed)}`,
     at,

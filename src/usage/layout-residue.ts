@@ -68,9 +68,13 @@ export interface LayoutReading {
 
 /** How `--layout` read a file of `header`, or undefined where there is nothing to judge (no layout, or none under a mapping). */
 export function layoutReading(reads: LayoutReads | undefined, header: readonly string[], file: string, card: ReadonlySet<string>): LayoutReading | undefined {
-  if (reads === undefined) return undefined;
   const late = LATE_FIELDS.get(file);
-  if (late !== undefined) header = header.filter((name) => !late.has(name));
+  return layoutReadingOf(reads, late === undefined ? header : header.filter((name) => !late.has(name)), file, card);
+}
+
+/** How `--layout` read a file of these fields, each one the file holds. */
+export function layoutReadingOf(reads: LayoutReads | undefined, header: readonly string[], file: string, card: ReadonlySet<string>): LayoutReading | undefined {
+  if (reads === undefined) return undefined;
   const among = (sources: readonly string[]) => (name: string) => sources.some((s) => s === name || s.startsWith(`${name}.`) || name.startsWith(`${s}.`));
   const passedOver = reads.optional.filter((source) => !card.has(source));
   const read = reads.always === true || header.some(among(reads.sources)) || header.some(among(passedOver)) || reads.within.some((w) => header.includes(w.total) && w.parts.some((p) => header.includes(p)));

@@ -1,4 +1,4 @@
-import { LATE_FIELDS } from "./layout-residue.js";
+import { LATE_FIELDS, layoutReadingOf } from "./layout-residue.js";
 import { UserError, shown, type Location, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
 import { tellFolderColumns } from "./folder-columns.js";
@@ -65,6 +65,8 @@ export class ObjectRows {
   private readonly reading: Reading;
   /** Fields added to the header for the user's mapping that no row has had yet. */
   private readonly unseen = new Map<string, { place: Place; key: string; canonical?: string }>();
+  /** Under `--layout`, the fields the first object lacked (LATE_FIELDS) that a later one has: what the layout read late. */
+  private lateFound: { late: ReadonlySet<string>; found: Set<string> } | undefined;
   constructor(
     private readonly file: string,
     private readonly mapping: ColumnMapping,
@@ -156,6 +158,7 @@ export class ObjectRows {
       const late = lateFields(this.mapping, row.fields, this.cardColumns);
       this.header = [...row.fields.keys(), ...late.keys()];
       if (late.size > 0) LATE_FIELDS.set(this.file, new Set(late.keys()));
+      if (late.size > 0 && this.mapping.layoutReads !== undefined) this.lateFound = { late: new Set(late.keys()), found: new Set() };
       this.header.forEach((name, i) => this.at.set(name, i));
       for (const [name, field] of late) if (field.place !== undefined) this.unseen.set(name, { ...field, place: field.place });
       this.quantityAt = quantityColumn(this.header, this.mapping);
@@ -166,6 +169,7 @@ export class ObjectRows {
       const i = this.placeOf(name, row);
       if (i < 0) continue;
       if (this.unseen.size > 0) this.unseen.delete(name);
+      if (this.lateFound?.late.has(name) === true) this.lateFound.found.add(name);
       record[i] = value;
     }
     this.counted(record, row.fields, row.line, out);
@@ -257,6 +261,9 @@ export class ObjectRows {
     if (this.uncounted.rows > 0 && this.mapping.meter !== undefined) {
       this.notes?.uncounted({ file: this.file, line: this.uncounted.first, column: 1 }, this.mapping.meter, this.mapping.uncounted!, this.uncounted.rows);
     }
+    // A field --layout reads that the first object lacked, and a later one has: the layout read the file (red65d H3).
+    const late = this.lateFound === undefined ? undefined : layoutReadingOf(this.mapping.layoutReads, [...this.lateFound.found], this.file, this.cardColumns);
+    if (late?.read === true) this.notes?.layoutRead(late);
     // A folder's daily file without the field is the run's to judge, once every file is read (folder-columns.ts).
     const lacking = tellFolderColumns(this.mapping, this.file, this.notes, (_, source) => !this.unseen.has(source));
     for (const [name, { place, key, canonical }] of this.unseen) {

@@ -323,7 +323,7 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
         if (!isPair(pair) || !isPair(before) || !isScalar(pair.key) || pair.value !== null || !isScalar(before.value)) continue;
         const group = pair.key.range;
         const number = before.value.range;
-        if (!group || !number || !/^\d{3}(\.\d+)?$/.test(source.slice(group[0], group[1])) || !/^\d{1,3}$/.test(source.slice(number[0], number[1]))) continue;
+        if (!group || !number || !/^\d{3}(\.\d+)?$/.test(source.slice(group[0], group[1])) || !/^[-+]?\d{1,3}$/.test(source.slice(number[0], number[1]))) continue;
         if (source[group[0] - 1] !== ",") continue;
         // The groups that follow, one key each, as far as they go.
         let end = group[1];
@@ -335,6 +335,10 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
         }
         const written = source.slice(number[0], end);
         const { line, col } = lines.linePos(number[0]);
+        // `0,001` is a decimal comma, as a spreadsheet in many locales writes one, not a thousand and one (red65d M2).
+        if (/^[-+]?0$/.test(source.slice(number[0], number[1])) && end === group[1]) {
+          return new YamlLayoutError("a number with a decimal comma inside { }, whose comma YAML reads as the mapping's", { file, line, column: col }, `a plain decimal, with a point: ${written.replace(",", ".")}`, shown(written));
+        }
         return new YamlLayoutError("a number with thousands separators inside { }, whose commas YAML reads as the mapping's", { file, line, column: col }, `a plain decimal: ${written.replaceAll(",", "")}`, shown(written));
       }
     }

@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer65b M2: `{ input_tokens: 40,000,000 }` read as 40 and keys "000", told `key "000" written twice`; red65c L4
+// and red65d M2, L1: the fix lost a decimal part, a sign, or read a decimal comma as thousands.
+async function quantity(written: string) {
+  const dir = mkdtempSync(join(tmpdir(), "yaml65-"));
+  const file = join(dir, "s.yaml");
+  writeFileSync(file, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 1\npopulations:\n  - name: member\n    users: 10\n    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: ${written} }\n`);
+  return { file, r: await burnrate(["simulate", file]) };
+}
+
+describe("a number written with commas inside { }", () => {
+  it("is told as that number, at its start, with the plain decimal meant", async () => {
+    // `      - { meter: data_read, quantity: ` is 38 characters: the number starts at column 39 of line 10.
+    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000"], ["+1,000", "+1000"]]) {
+      const { file, r } = await quantity(written);
+      expect(r.code, written).toBe(2);
+      expect(r.stderr, written).toBe(`burnrate: error: ${file}:10:39: a number with thousands separators inside { }, whose commas YAML reads as the mapping's (expected a plain decimal: ${meant}, found "${written}")\n`);
+    }
+  });
+
+  it("a 0 before its comma is a decimal comma", async () => {
+    const { file, r } = await quantity("0,001");
+    expect(r.stderr).toBe(`burnrate: error: ${file}:10:39: a number with a decimal comma inside { }, whose comma YAML reads as the mapping's (expected a plain decimal, with a point: 0.001, found "0,001")\n`);
+  });
+});
