@@ -81,22 +81,20 @@ describe("epoch milliseconds read as seconds (field12)", () => {
     expect(out.stdout).toContain("\n2026-11-20T00:00:00Z,acme,charge,request,");
   });
 
-  it("says seconds read as milliseconds are most likely seconds, not an anchor to move (newcomer64b M3)", async () => {
+  // newcomer64b M3: seconds read as milliseconds were told to move the anchor; red64d: ISO text at 1970-01-01 is most
+  // often an export's 0 for a missing time.
+  for (const { why, header, time, unit, found } of [
     // 1795132800 read as milliseconds is 1970-01-21T18:38:52.800Z, before the account's anchor.
-    writeFileSync(usage, "ts,meter,model,provider,input_tokens,output_tokens\n1795132800,request,gpt-4o,openai,1000,200\n");
-    writeFileSync(mapping, "columns: { timestamp: ts }\ntimestamp_unit: milliseconds\n");
-    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
-    expect(out.stderr).toContain(": a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), or a missing time an export wrote as 0, found 1970-01-21T18:38:52.800Z)");
-  });
-
-  it("names an export's 0 for a missing time beside seconds read as milliseconds, where the time is ISO text at 1970 (red64d)", async () => {
-    writeFileSync(usage, "timestamp,meter,model,provider,input_tokens,output_tokens\n1970-01-01T00:00:00Z,request,gpt-4o,openai,1000,200\n");
-    writeFileSync(mapping, "{}\n");
-    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
-    expect(out.stderr).toContain("or a missing time an export wrote as 0, found 1970-01-01T00:00:00Z)");
-  });
+    { why: "seconds read as milliseconds are most likely seconds, not an anchor to move (newcomer64b M3)", header: "ts", time: "1795132800", unit: "columns: { timestamp: ts }\ntimestamp_unit: milliseconds\n", found: "1970-01-21T18:38:52.800Z" },
+    { why: "an export's 0 for a missing time beside seconds read as milliseconds, where the time is ISO text at 1970 (red64d)", header: "timestamp", time: "1970-01-01T00:00:00Z", unit: "{}\n", found: "1970-01-01T00:00:00Z" },
+  ]) {
+    it(`says ${why}`, async () => {
+      writeFileSync(usage, `${header},meter,model,provider,input_tokens,output_tokens\n${time},request,gpt-4o,openai,1000,200\n`);
+      writeFileSync(mapping, unit);
+      const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
+      expect(out.stderr).toContain(`: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), or a missing time an export wrote as 0, found ${found})`);
+    });
+  }
 });

@@ -1,21 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { accountStatement, APP_BUILDER_HEAD } from "./helpers/account-statement.js";
 
 // newcomer65 M3: an upgrade typed 2027-06-01 for 2027-02-01, in a quarter's close of January to March, changed nothing
 // shown, as documented, and nothing said so: 20 + 25 + 25 USD billed where 20 + 200 + 200 was owed.
-const HEAD = `card: ${join(ROOT, "ratecards/appbuilder.yaml")}\naccount: a01\nplan: standard\nanchor: 2027-01-01\ntimezone: UTC\n`;
+const HEAD = APP_BUILDER_HEAD;
 // A row in each month of the quarter: the statement's cycles are January, February and March, the last ending 2027-04-01.
 const USAGE = "timestamp,account,meter,quantity,app,creator\n2027-01-05T10:00:00Z,a01,web_extraction,1,x,c\n2027-02-05T10:00:00Z,a01,web_extraction,1,x,c\n2027-03-05T10:00:00Z,a01,web_extraction,1,x,c\n";
-
-async function statement(account: string) {
-  const dir = mkdtempSync(join(tmpdir(), "late65-"));
-  writeFileSync(join(dir, "acct.yaml"), account);
-  writeFileSync(join(dir, "u.csv"), USAGE);
-  return { file: join(dir, "acct.yaml"), r: await burnrate(["statement", "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "json"]) };
-}
+const statement = (account: string) => accountStatement(account, USAGE);
 
 describe("a change dated after the statement's last cycle", () => {
   it("is noted, with its place, its date and the last cycle's end", async () => {

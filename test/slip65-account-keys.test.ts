@@ -1,20 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { accountStatement, APP_BUILDER_HEAD } from "./helpers/account-statement.js";
 
 // newcomer65 H1: a30's upgrade, written at column 1 below its entry, was valid YAML and the file's own account's: a01
 // became a Super account from 10 February, 350 USD on the wrong customer, exit 0, nothing said.
-const HEAD = `card: ${join(ROOT, "ratecards/appbuilder.yaml")}\naccount: a01\nplan: standard\nanchor: 2027-01-01\ntimezone: UTC\n`;
+const HEAD = APP_BUILDER_HEAD;
 const USAGE = "timestamp,account,meter,quantity,app,creator\n2027-01-05T10:00:00Z,a01,web_extraction,1,x,c\n2027-01-05T11:00:00Z,a30,web_extraction,1,x,c\n2027-03-05T11:00:00Z,a30,web_extraction,1,x,c\n";
-
-async function statement(account: string) {
-  const dir = mkdtempSync(join(tmpdir(), "slip65-"));
-  writeFileSync(join(dir, "acct.yaml"), account);
-  writeFileSync(join(dir, "u.csv"), USAGE);
-  return { dir, r: await burnrate(["statement", "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "json"]) };
-}
+const statement = (account: string) => accountStatement(account, USAGE);
 
 describe("the own account's keys written below the last entry of accounts:", () => {
   it("are warned of, at the key, naming the entry they may be meant for", async () => {

@@ -16,7 +16,7 @@ async function quantity(written: string) {
 describe("a number written with commas inside { }", () => {
   it("is told as that number, at its start, with the plain decimal meant", async () => {
     // `      - { meter: data_read, quantity: ` is 38 characters: the number starts at column 39 of line 10.
-    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000"], ["+1,000", "+1000"]]) {
+    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000"], ["+1,000", "+1000"]] as const) {
       const { file, r } = await quantity(written);
       expect(r.code, written).toBe(2);
       expect(r.stderr, written).toBe(`burnrate: error: ${file}:10:39: a number with thousands separators inside { }, whose commas YAML reads as the mapping's (expected a plain decimal: ${meant}, found "${written}")\n`);
