@@ -1,7 +1,7 @@
 /**
  * Characters that show as nothing (Unicode's default-ignorable ones, the format characters, the spaces), and those of
- * them that belong to what they follow: a variation selector after a character that is neither ASCII nor itself one
- * that shows as nothing (an emoji's presentation, `❤️`; a Han ideograph's variant, `漢︀`; a Mongolian letter's form),
+ * them that belong to what they follow: a variation selector after the character it selects a form of (an emoji's
+ * presentation, `❤️`; a Han ideograph's variant, `漢︀`; a Mongolian letter's form: `selects`),
  * and the tags of a whole flag sequence (Scotland's `🏴󠁧󠁢󠁳󠁣󠁴󠁿`: the black flag, tags, a cancel tag). Such a one is part of
  * the text; any other is padding, or a character a reader cannot see (red65 H2; red65b H2; red65c H4 and red65d H1:
  * `acme\u200b\ufe0f` and `acme\u{e0067}\u{e007f}` were taken for an emoji's and a flag's, and billed as customers of
@@ -14,19 +14,36 @@ const TAG = /[\u{e0020}-\u{e007e}]/u;
 const CANCEL_TAG = "\u{e007f}";
 const FLAG = "\u{1f3f4}";
 
+/** Tags a flag sequence holds at most: a region's code, `gbsct`, is 5 or 6; the walk stops past it, in one pass whatever the run (red65e M1). */
+const FLAG_TAGS = 8;
+
+/**
+ * Whether a variation selector selects a form of the character before it: an emoji's presentation (FE0E, FE0F), a
+ * math symbol's or an ideograph's standardized variant (FE00 to FE0D), an ideograph's variant (the ideographic
+ * selectors), a Mongolian letter's form. After another character (`café\ufe0f`, a combining mark) it selects nothing,
+ * and is padding (red65e H1).
+ */
+function selects(selector: string, before: string): boolean {
+  const code = selector.codePointAt(0)!;
+  if (code === 0xfe0e || code === 0xfe0f) return /\p{Extended_Pictographic}/u.test(before) && before.codePointAt(0)! > 0x7f;
+  if (code >= 0xfe00 && code <= 0xfe0d) return /[\p{Sm}\p{Script=Han}]/u.test(before);
+  if (code >= 0xe0100) return /\p{Script=Han}/u.test(before);
+  return /\p{Script=Mongolian}/u.test(before) && /\p{L}/u.test(before);
+}
+
 /** Whether `chars[i]`, a character that shows as nothing, is part of what it follows. */
 function partOf(chars: readonly string[], i: number): boolean {
   const c = chars[i]!;
   if (SELECTOR.test(c)) {
     const before = chars[i - 1];
-    return before !== undefined && before.codePointAt(0)! > 0x7f && !NOTHING.test(before);
+    return before !== undefined && selects(c, before);
   }
   if (c !== CANCEL_TAG && !TAG.test(c)) return false;
-  // A flag sequence whole: the flag, at least one tag, the cancel tag.
+  // A flag sequence whole: the flag, at least one tag and at most FLAG_TAGS (a region's code), the cancel tag.
   let start = c === CANCEL_TAG ? i : i + 1;
-  while (start > 0 && TAG.test(chars[start - 1]!)) start--;
+  while (start > 0 && i - start < FLAG_TAGS && TAG.test(chars[start - 1]!)) start--;
   let end = i;
-  while (end < chars.length && TAG.test(chars[end]!)) end++;
+  while (end < chars.length && end - i < FLAG_TAGS && TAG.test(chars[end]!)) end++;
   const tags = (c === CANCEL_TAG ? i : end) - start;
   return chars[start - 1] === FLAG && tags > 0 && chars[c === CANCEL_TAG ? i : end] === CANCEL_TAG;
 }

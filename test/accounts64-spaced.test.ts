@@ -70,6 +70,12 @@ describe("an account id with spaces around it", () => {
       expect(r.code, name).toBe(2);
       expect(r.stderr).toContain(`account "acme${name}" has an invisible character around it`);
     }
+    // A selector after a letter it selects no form of (an accented letter, a combining mark) is padding (red65e H1).
+    for (const id of ["caf\u00e9\ufe0f", "acme\u0301\ufe0f", "caf\u00e9\u180b"]) {
+      const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,${id}\n` });
+      expect([r.code, r.stdout], id).toEqual([2, ""]);
+      expect(r.stderr).toContain("has an invisible character around it");
+    }
     // The fix keeps an emoji's own selector (red65c M1).
     const heart = await run({ "u.csv": "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,team\u2764\ufe0f \n" });
     expect(heart.code).toBe(2);

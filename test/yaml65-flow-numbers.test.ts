@@ -16,15 +16,18 @@ async function quantity(written: string) {
 describe("a number written with commas inside { }", () => {
   it("is told as that number, at its start, with the plain decimal meant", async () => {
     // `      - { meter: data_read, quantity: ` is 38 characters: the number starts at column 39 of line 10.
-    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000"], ["+1,000", "+1000"]] as const) {
+    // One group of three after a number is a thousands separator or a decimal comma: both are offered (red65e M3).
+    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000, or -1.000 where the comma is a decimal one"], ["+1,500", "+1500, or +1.500 where the comma is a decimal one"]] as const) {
       const { file, r } = await quantity(written);
       expect(r.code, written).toBe(2);
       expect(r.stderr, written).toBe(`burnrate: error: ${file}:10:39: a number with thousands separators inside { }, whose commas YAML reads as the mapping's (expected a plain decimal: ${meant}, found "${written}")\n`);
     }
   });
 
-  it("a 0 before its comma is a decimal comma", async () => {
-    const { file, r } = await quantity("0,001");
-    expect(r.stderr).toBe(`burnrate: error: ${file}:10:39: a number with a decimal comma inside { }, whose comma YAML reads as the mapping's (expected a plain decimal, with a point: 0.001, found "0,001")\n`);
+  it("a 0 before its comma, or other than three digits after it, is a decimal comma (red65d M2, red65e M2)", async () => {
+    for (const [written, meant] of [["0,001", "0.001"], ["0,5", "0.5"], ["-0,25", "-0.25"], ["12,50", "12.50"]] as const) {
+      const { file, r } = await quantity(written);
+      expect(r.stderr, written).toBe(`burnrate: error: ${file}:10:39: a number with a decimal comma inside { }, whose comma YAML reads as the mapping's (expected a plain decimal, with a point: ${meant}, found "${written}")\n`);
+    }
   });
 });

@@ -323,23 +323,32 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
         if (!isPair(pair) || !isPair(before) || !isScalar(pair.key) || pair.value !== null || !isScalar(before.value)) continue;
         const group = pair.key.range;
         const number = before.value.range;
-        if (!group || !number || !/^\d{3}(\.\d+)?$/.test(source.slice(group[0], group[1])) || !/^[-+]?\d{1,3}$/.test(source.slice(number[0], number[1]))) continue;
-        if (source[group[0] - 1] !== ",") continue;
+        if (!group || !number || source[group[0] - 1] !== ",") continue;
+        const whole = source.slice(number[0], number[1]);
+        const first = source.slice(group[0], group[1]);
+        if (!/^[-+]?\d+$/.test(whole) || !/^\d+(\.\d+)?$/.test(first)) continue;
         // The groups that follow, one key each, as far as they go.
         let end = group[1];
+        let groups = 1;
         for (let j = i + 1; j < items.length; j++) {
           const next = items[j];
           const range = isPair(next) && isScalar(next.key) && next.value === null ? next.key.range : undefined;
           if (!range || source[range[0] - 1] !== "," || !/^\d{3}(\.\d+)?$/.test(source.slice(range[0], range[1]))) break;
           end = range[1];
+          groups++;
         }
         const written = source.slice(number[0], end);
         const { line, col } = lines.linePos(number[0]);
-        // `0,001` is a decimal comma, as a spreadsheet in many locales writes one, not a thousand and one (red65d M2).
-        if (/^[-+]?0$/.test(source.slice(number[0], number[1])) && end === group[1]) {
-          return new YamlLayoutError("a number with a decimal comma inside { }, whose comma YAML reads as the mapping's", { file, line, column: col }, `a plain decimal, with a point: ${written.replace(",", ".")}`, shown(written));
+        const at = { file, line, column: col };
+        const thousands = /^[-+]?\d{1,3}$/.test(whole) && /^\d{3}(\.\d+)?$/.test(first) && !/^[-+]?0$/.test(whole);
+        // `0,5`, `12,50`: a decimal comma, as a spreadsheet in many locales writes one (red65d M2, red65e M2).
+        if (!thousands) {
+          if (groups > 1 || first.includes(".")) continue;
+          return new YamlLayoutError("a number with a decimal comma inside { }, whose comma YAML reads as the mapping's", at, `a plain decimal, with a point: ${whole}.${first}`, shown(written));
         }
-        return new YamlLayoutError("a number with thousands separators inside { }, whose commas YAML reads as the mapping's", { file, line, column: col }, `a plain decimal: ${written.replaceAll(",", "")}`, shown(written));
+        // `1,500` is 1500 with a thousands separator, or 1.5 with a decimal comma: both are said (red65e M3).
+        const either = groups === 1 && !first.includes(".") ? `, or ${whole}.${first} where the comma is a decimal one` : "";
+        return new YamlLayoutError("a number with thousands separators inside { }, whose commas YAML reads as the mapping's", at, `a plain decimal: ${written.replaceAll(",", "")}${either}`, shown(written));
       }
     }
     for (const item of items) {
