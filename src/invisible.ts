@@ -19,14 +19,21 @@ const FLAG_TAGS = 8;
 
 /**
  * Whether a variation selector selects a form of the character before it: an emoji's presentation (FE0E, FE0F), a
- * math symbol's or an ideograph's standardized variant (FE00 to FE0D), an ideograph's variant (the ideographic
- * selectors), a Mongolian letter's form. After another character (`café\ufe0f`, a combining mark) it selects nothing,
+ * math operator's (FE00, FE01, the blocks of mathematical operators) or a compatibility ideograph's (FE00 to FE02) standardized variant, an ideograph's variant
+ * (the ideographic selectors), a Mongolian letter's form. Other scripts' few standardized variants (Myanmar's, Phags-pa's)
+ * are taken for padding: rare in ids, and the account file naming such an id keeps it. After another character (`café\ufe0f`, a combining mark) it selects nothing,
  * and is padding (red65e H1).
  */
 function selects(selector: string, before: string): boolean {
   const code = selector.codePointAt(0)!;
   if (code === 0xfe0e || code === 0xfe0f) return /\p{Extended_Pictographic}/u.test(before) && before.codePointAt(0)! > 0x7f;
-  if (code >= 0xfe00 && code <= 0xfe0d) return /[\p{Sm}\p{Script=Han}]/u.test(before);
+  // The standardized variants of a math symbol (FE00, FE01) and of a CJK compatibility ideograph (FE00 to FE02); never
+  // after ASCII (red65f H1: `acme+\ufe00` billed as a customer of its own).
+  if (before.codePointAt(0)! <= 0x7f) return false;
+  const base = before.codePointAt(0)!;
+  if (code <= 0xfe01 && ((base >= 0x2200 && base <= 0x22ff) || (base >= 0x2a00 && base <= 0x2aff))) return true;
+  if (code >= 0xfe00 && code <= 0xfe02) return /\p{Script=Han}/u.test(before);
+  if (code >= 0xfe03 && code <= 0xfe0d) return false;
   if (code >= 0xe0100) return /\p{Script=Han}/u.test(before);
   return /\p{Script=Mongolian}/u.test(before) && /\p{L}/u.test(before);
 }

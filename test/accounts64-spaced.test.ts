@@ -71,7 +71,7 @@ describe("an account id with spaces around it", () => {
       expect(r.stderr).toContain(`account "acme${name}" has an invisible character around it`);
     }
     // A selector after a letter it selects no form of (an accented letter, a combining mark) is padding (red65e H1).
-    for (const id of ["caf\u00e9\ufe0f", "acme\u0301\ufe0f", "caf\u00e9\u180b"]) {
+    for (const id of ["caf\u00e9\ufe0f", "acme\u0301\ufe0f", "caf\u00e9\u180b", "acme+\ufe00", "acme\u00b1\ufe00", "acme\u6f22\ufe0d"]) {
       const r = await run({ "u.csv": `timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,a,${id}\n` });
       expect([r.code, r.stdout], id).toEqual([2, ""]);
       expect(r.stderr).toContain("has an invisible character around it");

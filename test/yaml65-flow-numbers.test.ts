@@ -17,7 +17,7 @@ describe("a number written with commas inside { }", () => {
   it("is told as that number, at its start, with the plain decimal meant", async () => {
     // `      - { meter: data_read, quantity: ` is 38 characters: the number starts at column 39 of line 10.
     // One group of three after a number is a thousands separator or a decimal comma: both are offered (red65e M3).
-    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000, or -1.000 where the comma is a decimal one"], ["+1,500", "+1500, or +1.500 where the comma is a decimal one"]] as const) {
+    for (const [written, meant] of [["40,000,000", "40000000"], ["1,000.5", "1000.5"], ["-1,000", "-1000, or -1 where the comma is a decimal one"], ["+1,500", "+1500, or 1.5 where the comma is a decimal one"]] as const) {
       const { file, r } = await quantity(written);
       expect(r.code, written).toBe(2);
       expect(r.stderr, written).toBe(`burnrate: error: ${file}:10:39: a number with thousands separators inside { }, whose commas YAML reads as the mapping's (expected a plain decimal: ${meant}, found "${written}")\n`);

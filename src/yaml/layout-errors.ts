@@ -1,3 +1,4 @@
+import { Decimal } from "../money.js";
 import { isMap, isPair, isScalar, isSeq, Scalar, type LineCounter, type YAMLError } from "yaml";
 import { YamlLayoutError, shown } from "../errors.js";
 
@@ -347,7 +348,8 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
           return new YamlLayoutError("a number with a decimal comma inside { }, whose comma YAML reads as the mapping's", at, `a plain decimal, with a point: ${whole}.${first}`, shown(written));
         }
         // `1,500` is 1500 with a thousands separator, or 1.5 with a decimal comma: both are said (red65e M3).
-        const either = groups === 1 && !first.includes(".") ? `, or ${whole}.${first} where the comma is a decimal one` : "";
+        // The decimal reading without the zeros a decimal comma's reader would take for thousands (red65f M2: 1.500).
+        const either = groups === 1 && !first.includes(".") ? `, or ${new Decimal(`${whole}.${first}`).toString()} where the comma is a decimal one` : "";
         return new YamlLayoutError("a number with thousands separators inside { }, whose commas YAML reads as the mapping's", at, `a plain decimal: ${written.replaceAll(",", "")}${either}`, shown(written));
       }
     }
