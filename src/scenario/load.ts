@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { atFlag, formatLocation, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
-import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pricing.js";
+import { extraParts, itemKey, PriceBook, resolve, unitPrice, Unpriced } from "../engine/pricing.js";
 import { eventFallbackMisses } from "../engine/fallback-prices.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
@@ -137,10 +137,16 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     let components: Activity["components"];
     const { means, drawn } = perEventComponents(item.components);
     if (event.role === "charge") {
-      unitPrice(meter, all, origin);
-      resolve(meter.pool, all, "pool", meter, origin);
-      resolve(meter.category, all, "category", meter, origin);
-      components = checkComponents(meter, all, { ...item, components: means }, at);
+      try {
+        unitPrice(meter, all, origin);
+        resolve(meter.pool, all, "pool", meter, origin);
+        resolve(meter.category, all, "category", meter, origin);
+        components = checkComponents(meter, all, { ...item, components: means }, at);
+      } catch (e) {
+        // A value no price names is told at the value, as a usage file's is at its cell (newcomer65b L1: at the item).
+        if (e instanceof Unpriced && e.location !== undefined && !("flag" in e.location)) throw new Unpriced(e.dimension, e.value, e.problem, at(item.dimensionAt?.(e.dimension) ?? [...path, "dimensions", e.dimension]), e.expected ?? "");
+        throw e;
+      }
     } else if (item.components !== undefined) {
       throw new UserError(`${shown(meterName)} ends or lowers an item and has no components`, at([...path, "components"]), "no components: on this item", "components");
     }
