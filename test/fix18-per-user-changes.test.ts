@@ -1,13 +1,10 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scenarioFile } from "./helpers/scenario-file.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 function scenario(billing: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "burnrate-peruser-"));
-  const file = join(dir, "scenario.yaml");
-  writeFileSync(file, `card: ${join(ROOT, "ratecards/appbuilder.yaml")}
+  return scenarioFile(`card: ${join(ROOT, "ratecards/appbuilder.yaml")}
 plan: standard
 start: 2026-11-01
 cycles: 2
@@ -20,7 +17,6 @@ populations:
 changes:
   - { cycle: 2, plan: super }
 `);
-  return file;
 }
 
 describe("simulate: a plan change beside users who pay on accounts of their own", () => {

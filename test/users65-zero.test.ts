@@ -1,15 +1,11 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { scenarioFile } from "./helpers/scenario-file.js";
 
 // newcomer65b L3: `users: 0` in a quote of 1,000 end users made 950 of them vanish, exit 0, no word.
 function scenario(population: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "users65-"));
-  const file = join(dir, "s.yaml");
-  writeFileSync(file, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 3\npopulations:\n  - name: member\n${population}    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: 20 }\n`);
-  return file;
+  return scenarioFile(`card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 3\npopulations:\n  - name: member\n${population}    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: 20 }\n`);
 }
 
 describe("a population of 0 users", () => {

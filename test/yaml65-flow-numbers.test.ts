@@ -1,15 +1,12 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { scenarioFile } from "./helpers/scenario-file.js";
 
 // newcomer65b M2: `{ input_tokens: 40,000,000 }` read as 40 and keys "000", told `key "000" written twice`; red65c L4
 // and red65d M2, L1: the fix lost a decimal part, a sign, or read a decimal comma as thousands.
 async function quantity(written: string) {
-  const dir = mkdtempSync(join(tmpdir(), "yaml65-"));
-  const file = join(dir, "s.yaml");
-  writeFileSync(file, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 1\npopulations:\n  - name: member\n    users: 10\n    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: ${written} }\n`);
+  const file = scenarioFile(`card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 1\npopulations:\n  - name: member\n    users: 10\n    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: ${written} }\n`);
   return { file, r: await burnrate(["simulate", file]) };
 }
 
