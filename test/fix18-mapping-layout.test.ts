@@ -65,3 +65,20 @@ describe("a CSV report in a folder whose mapping names the timestamp column (red
     expect(r.stderr).toBe(`burnrate: error: ${join(dir, "november.csv")}:1:1: a CSV report burnrate wrote, read as usage: it has no timestamp of its own (expected usage: the report moved out of the usage folder (a folder's mapping reads every CSV in it as usage), or written elsewhere with -o, found a report's header)\n`);
   });
 });
+
+describe("a file's mapping naming its folder's layout again (red65 M2)", () => {
+  it("keeps the folder's keys over the layout's: the folder's account column is read", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "lago");
+    mkdirSync(dir);
+    // Two Lago events: the customer id names acme (the account file's own) and beta; the subscription ids, which
+    // Lago's layout reads as the account, name neither. Folder: the customer id is the account.
+    const event = (id: string, customer: string, sub: string, at: number) =>
+      JSON.stringify({ lago_id: id, lago_customer_id: customer, transaction_id: id, external_subscription_id: sub, code: "request", timestamp: at, properties: { model: "gpt-4o-mini", provider: "openai", input_tokens: 1000, output_tokens: 200 } });
+    writeFileSync(join(dir, "ev.jsonl"), `${event("t1", "acme", "sub-1", 1793613600)}\n${event("t2", "beta", "sub-2", 1793700000)}\n`);
+    writeFileSync(join(dir, "burnrate.mapping.yaml"), "layout: lago\ncolumns:\n  account: lago_customer_id\nignore_columns: [external_subscription_id]\n");
+    writeFileSync(join(dir, "ev.jsonl.mapping.yaml"), "layout: lago\ntimestamp_zone: UTC\n");
+    const r = await burnrate(["statement", ...ACCOUNT, "--usage", dir, "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).accounts.map((a: { account: string }) => a.account)).toEqual(["acme", "beta"]);
+  });
+});

@@ -172,9 +172,10 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ...(doc.counts_inside === undefined ? {} : { within: countsInside(doc.counts_inside, decoded) }),
     ...(doc.constants === undefined ? {} : { constants: doc.constants }),
   };
-  // The layout under the file's own keys, as --layout is under every mapping (newcomer, stop 36: a CI corpus of a
-  // gateway's export had to spell the layout out, as the workflow passes no --layout).
-  return doc.layout === undefined ? own : { ...layered(usageLayout(doc.layout), own), layout: { name: doc.layout, at: decoded.at(["layout"]) } };
+  // The layout is laid under every layer by the resolver, as --layout is (newcomer, stop 36: a CI corpus of a gateway's
+  // export had to spell the layout out, as the workflow passes no --layout): laid under this file's keys alone, it would
+  // set its keys again over a folder's mapping of the same layout (red65 M2).
+  return doc.layout === undefined ? own : { ...own, layout: { name: doc.layout, at: decoded.at(["layout"]) } };
 }
 
 /**
@@ -241,7 +242,6 @@ export interface MappingInput {
  * `dimension_values:`, which would otherwise be lost and the export's values priced as written.
  */
 export function mappingResolver(input: MappingInput): (file: string) => ColumnMapping {
-  const layout = input.layout === undefined ? NO_MAPPING : usageLayout(input.layout);
   const parsed = new Map<string, ColumnMapping>();
   const load = (path: string): ColumnMapping => {
     let mapping = parsed.get(path);
@@ -252,7 +252,8 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
   return (file) => {
     const files = [folderMapping(file), file === "-" ? undefined : mappingNamed(file), input.mappingFile];
     const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
-    oneLayout(input.layout, layers);
+    const named = oneLayout(input.layout, layers);
+    const layout = named === undefined ? NO_MAPPING : usageLayout(named);
     const layeredMapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);
     const reads = input.layout === undefined ? undefined : layoutReads(input.layout, layout, layeredMapping);
     const mapping = reads === undefined ? layeredMapping : { ...layeredMapping, layoutReads: reads };
@@ -262,11 +263,11 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
 }
 
 /**
- * Refuse two layouts for one file: `--layout` and a mapping's `layout:`, or two mappings' (a folder's and a file's).
- * Layered key by key they would read the export as neither (red team, stop 36: --layout litellm over a mapping's
- * openrouter, in silence).
+ * The one layout of a file, laid under all its mappings: `--layout`'s or a mapping's `layout:`. Two are refused
+ * (`--layout` and a mapping's, or a folder's and a file's): layered key by key they would read the export as neither
+ * (red team, stop 36: --layout litellm over a mapping's openrouter, in silence).
  */
-function oneLayout(flag: string | undefined, layers: readonly ColumnMapping[]): void {
+function oneLayout(flag: string | undefined, layers: readonly ColumnMapping[]): string | undefined {
   let named: { name: string; where: string } | undefined = flag === undefined ? undefined : { name: flag, where: "--layout" };
   for (const layer of layers) {
     if (layer.layout === undefined) continue;
@@ -275,6 +276,7 @@ function oneLayout(flag: string | undefined, layers: readonly ColumnMapping[]): 
     }
     named = { name: layer.layout.name, where: formatLocation(layer.layout.at) };
   }
+  return named?.name;
 }
 
 /**
