@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -94,7 +94,17 @@ describe("epoch milliseconds read as seconds (field12)", () => {
       const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
       expect(out.code).toBe(2);
       expect(out.stderr).toContain(`${usage}:2:1: usage before the first cycle (expected an instant on or after the anchor`);
-      expect(out.stderr).toContain(`: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), or a missing time an export wrote as 0, found ${found})`);
+      expect(out.stderr).toContain(`: a time in 1970 is most often a missing time an export wrote as 0, or a count of seconds since 1970 read under timestamp_unit: milliseconds (timestamp_unit: seconds reads it), found ${found})`);
     });
   }
+
+  // red65 M4: an export's 0 written as a local time is 1970 in the account's zone, not in UTC.
+  it("says so of 1970-01-01 00:00 written in a Tokyo account's time, 1969-12-31T15:00:00Z in UTC", async () => {
+    const tokyo = join(dir, "tokyo.yaml");
+    writeFileSync(tokyo, readFileSync(account, "utf8").replace(/^timezone: .*$/m, "timezone: Asia/Tokyo").replace("../../ratecards/floopy.yaml", join(ROOT, "ratecards/floopy.yaml")));
+    writeFileSync(usage, "timestamp,meter,model,provider,input_tokens,output_tokens\n1970-01-01 00:00:00,request,gpt-4o,openai,1000,200\n");
+    const out = await burnrate(["statement", "--account", tokyo, "--usage", usage, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`: a time in 1970 is most often a missing time an export wrote as 0, or a count of seconds since 1970 read under timestamp_unit: milliseconds (timestamp_unit: seconds reads it), found 1969-12-31T15:00:00Z)`);
+  });
 });

@@ -43,12 +43,19 @@ export function beforeFirstCycle(ask: { event: UsageEvent; card: RateCard; calen
   const near = event.at >= calendar.previousStart();
   if (ask.skip && charge && near) return undefined;
   // A time in 1970 is a count since 1970 read in too small a unit (newcomer64b M3: seconds read as milliseconds were
-  // told to move the anchor), or an export's 0 for no time, which ISO text writes as 1970-01-01T00:00:00Z (red64d).
-  if (event.at >= 0 && event.at < YEAR_1971 && calendar.start(0) >= YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a count of seconds since 1970 read as milliseconds (timestamp_unit: seconds in the mapping), or a missing time an export wrote as 0`, formatInstant(event.at));
+  // told to move the anchor), or an export's 0 for no time, which ISO text writes as 1970-01-01T00:00:00Z (red64d), a
+  // local time in the account's zone (red65 M4: 1970-01-01 00:00 in Tokyo is 1969 in UTC). The engine does not see how
+  // the time was written, so the unit is named as the condition it holds under: a log read in seconds has no such cause.
+  if (in1970(event.at, calendar) && calendar.start(0) >= YEAR_1971) return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}: a time in 1970 is most often a missing time an export wrote as 0, or a count of seconds since 1970 read under timestamp_unit: milliseconds (timestamp_unit: seconds reads it)`, formatInstant(event.at));
   const why = !ask.skip
     ? "--skip-before-anchor leaves out the charges of the cycle before, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants"
     : !charge
       ? "--skip-before-anchor leaves out charges alone: this row starts, ends or moves an item whose state the first cycle bills; an anchor a cycle earlier bills it in a cycle of its own"
       : `--skip-before-anchor leaves out the rows of the cycle before alone, from ${formatInstant(calendar.previousStart())}: an older row is most often a mistyped year`;
   return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))} (${why})`, formatInstant(event.at));
+}
+
+/** Whether an instant is in 1970, in UTC or in the calendar's zone, where a local time is read. */
+function in1970(at: Instant, calendar: Calendar): boolean {
+  return (at >= 0 && at < YEAR_1971) || (Number.isFinite(at) && Math.abs(at) < YEAR_1971 * 2 && calendar.zone.dateTime(at).year === 1970);
 }
