@@ -7,6 +7,7 @@ import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
+import { nearest } from "../nearest.js";
 import type { PlainRecord } from "./plain-csv.js";
 import { addScopes, ScopeWithSpace } from "./id-scopes.js";
 
@@ -22,10 +23,10 @@ import { addScopes, ScopeWithSpace } from "./id-scopes.js";
  */
 
 /** What the object readers tell the run of a file as a whole (SkippedRows' notes of it). */
-export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted" | "folderColumn" | "layoutRead" | "skippedRows" | "largeGroups">;
+export type ObjectNotes = Pick<SkippedRows, "unquantified" | "quantityGaps" | "morePages" | "uncounted" | "folderColumn" | "layoutRead" | "skippedRows" | "largeGroups">;
 
 /** Notes told nobody: for a file read again (the ids' first pass, a note's own reading), whose notes the replay's reading tells. */
-export const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {}, layoutRead: () => {}, skippedRows: () => {}, largeGroups: () => {} };
+export const UNTOLD: ObjectNotes = { unquantified: () => {}, quantityGaps: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {}, layoutRead: () => {}, skippedRows: () => {}, largeGroups: () => {} };
 
 /** A file of objects: its name in messages, its mapping, and whom its notes go to where not the mapping's `skipped`. */
 export interface ObjectSource {
@@ -181,6 +182,12 @@ export class ObjectRows {
     if (i !== undefined) return i;
     // An ignored field is read by nothing, wherever it first appears.
     if (this.mapping.ignore.has(name)) return -1;
+    // A field of the header this row lacks, spelt nearly so: a typo of the producer's, which ignore_columns: would have
+    // priced as its default (newcomer66: `billable_qtty` ignored, 10 seconds of video billed as 1).
+    const meant = nearest(name, this.header!.filter((field) => !row.fields.has(field)));
+    if (meant !== undefined) {
+      throw new UserError(`field ${shown(name)} is not in the first ${this.place}; did you mean ${shown(meant)}, which this ${this.place} does not have?`, { file: this.file, line: row.line, column: 1 }, `the field named ${shown(meant)}, as the first ${this.place} names it: under ignore_columns:, the ${this.place} would be read without its ${shown(meant)}`, shown(name));
+    }
     throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place}, or a field the usage mapping names (rename: or columns:, read wherever it first appears; ${shown(name)} under ignore_columns: if it is not needed)`, shown(name));
   }
 

@@ -22,6 +22,7 @@ import { cardValue, valueKey, valueKeyMiss, valueKeyWrittenOtherwise } from "./m
 import { utf8Guard } from "./utf8.js";
 import { blankAccount, emptyAccountCell, spacedAccountCell, strayAccount, type OtherAccounts } from "./account-column.js";
 import { cardComponents, meterComponents, readColumnsFor } from "./card-columns.js";
+import { QuantityTally } from "./quantity-gaps.js";
 
 export interface UsageOptions {
   /** Try the plain-CSV reader first; it throws `NeedsFullParser` when the file needs csv-parse. */
@@ -205,6 +206,13 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   // The header record's layout, made once: the plain reader asks for it before the rows, to know the columns nothing reads.
   let headerRead = false;
   const layoutFor = (header: readonly string[]): RowLayout => (layout ??= layoutOf(constantHeader([...header], constantNames, file), file, mapping, read));
+  // Each meter's rows of no quantity, told at the file's end where others of the meter give one (quantity-gaps.ts).
+  let gaps: QuantityTally | undefined;
+  const priced = (event: UsageEvent, row: readonly string[], line: number): UsageEvent => {
+    const at = layout!.index.quantity;
+    if (at >= 0) (gaps ??= new QuantityTally(file, layout!.header[at] ?? "quantity")).row(event.meter, row[at] === "", line);
+    return event;
+  };
   try {
     content = await openContent(input);
     const records = recordsOf(content, file, options, { mapping, cardColumns: read.names, freeOf: (header) => columnsNoRowReads(layoutFor(header), header.length) });
@@ -221,7 +229,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
             } else {
               const row = withConstants(record, constantValues);
               const why = skipped(record, line, file, layout, mapping);
-              if (why === undefined) events.push(toEvent(row, line, file, layout, card, zone, options.defaultAccount, mapping));
+              if (why === undefined) events.push(priced(toEvent(row, line, file, layout, card, zone, options.defaultAccount, mapping), row, line));
               else if (options.skippedEvent) handOver(options.skippedEvent, why, (read) => toEvent(row, line, file, read, card, zone, options.defaultAccount, mapping), layout);
             }
           }
@@ -247,7 +255,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
           else {
             const row = withConstants(record, constantValues);
             const why = skipped(record, info.lines, file, layout, mapping);
-            if (why === undefined) events.push(toEvent(row, info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+            if (why === undefined) events.push(priced(toEvent(row, info.lines, file, layout, card, zone, options.defaultAccount, mapping), row, info.lines));
             else if (options.skippedEvent) handOver(options.skippedEvent, why, (read) => toEvent(row, info.lines, file, read, card, zone, options.defaultAccount, mapping), layout);
           }
           if (events.length >= 1024) {
@@ -269,6 +277,8 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
     if (content) content.close();
     else input.destroy();
   }
+  const tally = gaps?.result();
+  if (tally !== undefined) mapping.skipped?.quantityGaps(tally);
   if (layout) return;
   run.empty.set(file, content?.compressed ?? false);
   if (run.empty.size === run.files.length) {

@@ -3,6 +3,7 @@ import type { FolderColumn } from "./folder-columns.js";
 import type { LayoutReading } from "./layout-residue.js";
 import type { SkipTally } from "./skip-cells.js";
 import type { LargeGroups } from "./parquet-groups.js";
+import type { QuantityGaps } from "./quantity-gaps.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { ObjectNotes } from "./objects.js";
 import { parquetRows, release, type ColumnGroup, type FlatParquet } from "./parquet-read.js";
@@ -314,6 +315,7 @@ const SPECIAL = /["\r\n\p{Surrogate}]/u;
 /** A note the object readers tell of a file, as data a reading thread can post: the call and its arguments. */
 export type ObjectNote =
   | { kind: "unquantified"; at: Location; field: string; rows: number }
+  | { kind: "quantityGaps"; gaps: QuantityGaps }
   | { kind: "morePages"; at: Location; field: string }
   | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number }
   | { kind: "folderColumn"; column: FolderColumn }
@@ -327,6 +329,10 @@ export class KeptNotes implements ObjectNotes {
 
   unquantified(at: Location, field: string, rows: number): void {
     this.notes.push({ kind: "unquantified", at, field, rows });
+  }
+
+  quantityGaps(gaps: QuantityGaps): void {
+    this.notes.push({ kind: "quantityGaps", gaps });
   }
 
   morePages(at: Location, field: string): void {
@@ -358,6 +364,7 @@ export class KeptNotes implements ObjectNotes {
 export function tellNotes(notes: readonly ObjectNote[], to: ObjectNotes | undefined): void {
   for (const note of notes) {
     if (note.kind === "unquantified") to?.unquantified(note.at, note.field, note.rows);
+    else if (note.kind === "quantityGaps") to?.quantityGaps(note.gaps);
     else if (note.kind === "morePages") to?.morePages(note.at, note.field);
     else if (note.kind === "folderColumn") to?.folderColumn(note.column);
     else if (note.kind === "layoutRead") to?.layoutRead(note.reading);

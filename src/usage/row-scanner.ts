@@ -9,6 +9,7 @@ import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "
 import { StampReader } from "./row-stamps.js";
 import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
 import { SkipCells, type SkipTeller } from "./skip-cells.js";
+import { ShapeGaps, type QuantityGapTeller } from "./quantity-gaps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
@@ -54,7 +55,7 @@ export interface ScanSetup {
   /** The header's line number: 1, or 0 for records of another format written as CSV lines by their own lines' numbers (record-lines.ts). */
   headerLine?: 0 | 1;
   /** Told a folder mapping's column the file lacks (folder-columns.ts) and the rows `skip_rows:` skipped (skip-cells.ts): the file's notes, posted to the run with its rows. */
-  notes?: FolderColumnTeller & SkipTeller;
+  notes?: FolderColumnTeller & SkipTeller & QuantityGapTeller;
 }
 
 /**
@@ -145,6 +146,9 @@ export class RowScanner {
   /** The file's component columns, none or some: each new shape's meter is checked against them. */
   private componentColumns: ComponentCells | undefined;
   private readonly shapeMasks: number[] = [];
+  /** Each shape's meter, for the notes of rows of no quantity (quantity-gaps.ts). */
+  private readonly shapeMeters: string[] = [];
+  private readonly gaps = new ShapeGaps();
   /** Made with the first file's layout: a new shape's cells checked and numbered. */
   private values: ShapeValues | undefined;
   private readonly cells = new Int32Array(1026);
@@ -221,6 +225,7 @@ export class RowScanner {
       if (this.layout === undefined) throw new NeedsFullParser("no header");
       if (this.batch.count > 0) out.push(this.finishBatch());
       if (this.skipCells !== undefined) this.setup.notes?.skippedRows(this.skipCells.tally());
+      this.tellGaps();
     }
     return out;
   }
@@ -249,7 +254,7 @@ export class RowScanner {
    * read as one of its own (its header, its own lines), its shapes and quantities numbered on from this file's, so a
    * shape of both is found, not built again. Call after the last chunk of this file.
    */
-  nextFile(file: string, notes?: FolderColumnTeller & SkipTeller): void {
+  nextFile(file: string, notes?: FolderColumnTeller & SkipTeller & QuantityGapTeller): void {
     this.setup = { ...this.setup, file, notes };
     this.line = (this.setup.headerLine ?? 1) - 1;
     this.rest = undefined;
@@ -403,7 +408,12 @@ export class RowScanner {
     batch.at[i] = at - batch.base;
     const shape = (batch.shape[i] = this.shapeOf(buf));
     batch.account[i] = index.account < 0 ? this.noAccountColumn() : this.accountOf(buf, cells[index.account]!, cells[index.account + 1]! - 1);
-    batch.quantity[i] = index.quantity < 0 ? this.quantities.ofText("", batch) : this.quantities.of(buf, cells, this.quantityRun, batch);
+    if (index.quantity < 0) batch.quantity[i] = this.quantities.ofText("", batch);
+    else {
+      batch.quantity[i] = this.quantities.of(buf, cells, this.quantityRun, batch);
+      if (cells[index.quantity] === cells[index.quantity + 1]! - 1) this.gaps.emptyAt(shape, this.line);
+      else this.gaps.givenAt(shape);
+    }
     batch.line[i] = this.line - batch.firstLine;
     this.components?.read(buf, cells, this.shapeMasks[shape]!, batch, i);
     if (batch.ids !== undefined) {
@@ -441,7 +451,17 @@ export class RowScanner {
     // Asked even of a file without component columns: a meter whose components it lacks is the plain reader's to refuse, never a row of no tokens.
     const mask = this.componentColumns!.maskOf(meter);
     if (this.components !== undefined) this.shapeMasks.push(mask);
-    return this.shapeTable.add(hash, length, buf, cells, runs);
+    const shape = this.shapeTable.add(hash, length, buf, cells, runs);
+    this.shapeMeters[shape] = meter;
+    return shape;
+  }
+
+  /** A file's rows of no quantity by meter, told at its end (quantity-gaps.ts). */
+  private tellGaps(): void {
+    const at = this.layout!.index.quantity;
+    if (at < 0) return;
+    const gaps = this.gaps.take(this.setup.file, this.layout!.header[at] ?? "quantity", (shape) => this.shapeMeters[shape]!);
+    if (gaps !== undefined) this.setup.notes?.quantityGaps(gaps);
   }
 
   /** The one account of a file without the column: the setup's default, number 0. */

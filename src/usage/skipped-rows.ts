@@ -14,6 +14,7 @@ import type { SkipTally } from "./skip-cells.js";
 import { lateRowsNote, type LateRows } from "./lateness.js";
 import { detailsInsideNotes } from "./details-inside.js";
 import { largeGroupsNote, type LargeGroups } from "./parquet-groups.js";
+import { QuantityGapNotes, type QuantityGaps } from "./quantity-gaps.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -151,6 +152,13 @@ export class SkippedRows {
 
   private readonly quantityless = new Map<string, { rows: number; first: Location; why: string }>();
 
+  /** A file's rows of no quantity by meter, told where other rows of the meter give one (quantity-gaps.ts). */
+  quantityGaps(gaps: QuantityGaps): void {
+    this.gaps.tell(gaps);
+  }
+
+  private readonly gaps = new QuantityGapNotes();
+
   /** A file of API pages whose last page says more pages follow (`"has_more": true`). */
   morePages(at: Location, field: string): void {
     this.unfinished.set(at.file, { at, field });
@@ -225,6 +233,7 @@ export class SkippedRows {
         const cells = [...new Set(files.flatMap((f) => f.cells))].map((cell) => shown(cell)).join(" or ");
         return `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${column} ${cells}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`;
       }),
+      ...this.gaps.notes(),
       ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
       ...acrossFiles([...this.unpriced.values()], (u) => `${u.meter}\u0000${u.component}`).map(({ rows, first, files, meter, component }) =>
         `burnrate: note: ${rowsOf(rows, first, files)} of meter ${shown(meter)} ${rows === 1 ? "carries" : "carry"} a count of ${component} (the first at ${formatLocation(first)}${filesText(files)}), which the meter does not price: read by nothing, such rows priced by their quantity alone; if the meter charges them, price it by the component (components: [${component}]) or read its quantity from that column\n`),

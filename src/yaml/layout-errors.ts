@@ -314,9 +314,13 @@ function openAt(source: string, end: number): { char: string; offset: number } |
  * decimal's own check refuses.
  */
 export function separatedNumber(node: unknown, source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
-  const walk = (n: unknown): YamlLayoutError | undefined => {
+  const walk = (n: unknown, under: unknown): YamlLayoutError | undefined => {
     if (!isMap(n) && !isSeq(n)) return undefined;
     const items = n.items as unknown[];
+    if (isMap(n) && n.flow && isScalar(under) && under.value === "skip_rows") {
+      const found = unbracketedList(items, source, file, lines);
+      if (found) return found;
+    }
     if (isMap(n) && n.flow) {
       for (let i = 1; i < items.length; i++) {
         const pair = items[i];
@@ -341,6 +345,7 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
         const written = source.slice(number[0], end);
         const { line, col } = lines.linePos(number[0]);
         const at = { file, line, column: col };
+
         const thousands = /^[-+]?\d{1,3}$/.test(whole) && /^\d{3}(\.\d+)?$/.test(first) && !/^[-+]?0$/.test(whole);
         // `0,5`, `12,50`: a decimal comma, as a spreadsheet in many locales writes one (red65d M2, red65e M2).
         if (!thousands) {
@@ -354,10 +359,36 @@ export function separatedNumber(node: unknown, source: string, file: string, lin
       }
     }
     for (const item of items) {
-      const found = walk(isPair(item) ? item.value : item);
+      const found = isPair(item) ? walk(item.value, item.key) : walk(item, undefined);
       if (found) return found;
     }
     return undefined;
   };
-  return walk(node);
+  return walk(node, undefined);
+}
+
+/**
+ * `skip_rows: { status: 500,404 }`: the values a column's rows are skipped at, written without their brackets. YAML reads
+ * the first as the key's value and each after a comma as a key of no value; as a number, `500,404` was told as 500404
+ * (red65f M1). The list is offered whatever the values are (`failure,error` too).
+ */
+function unbracketedList(items: readonly unknown[], source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
+  for (let i = 1; i < items.length; i++) {
+    const before = items[i - 1];
+    if (!isPair(before) || !isScalar(before.key) || !isScalar(before.value) || !before.value.range) continue;
+    const values = [source.slice(before.value.range[0], before.value.range[1])];
+    let end = before.value.range[1];
+    for (let j = i; j < items.length; j++) {
+      const next = items[j];
+      const range = isPair(next) && isScalar(next.key) && next.value === null ? next.key.range : undefined;
+      if (!range || source[range[0] - 1] !== ",") break;
+      values.push(source.slice(range[0], range[1]));
+      end = range[1];
+    }
+    if (values.length === 1) continue;
+    const start = before.value.range[0];
+    const { line, col } = lines.linePos(start);
+    return new YamlLayoutError("a list of values without [ ] inside { }, whose commas YAML reads as the mapping's", { file, line, column: col }, `a list in brackets: ${String(before.key.value)}: [${values.join(", ")}]`, shown(source.slice(start, end)));
+  }
+  return undefined;
 }

@@ -1,0 +1,119 @@
+import { formatLocation, shown, type Location } from "../errors.js";
+
+/**
+ * A file's rows by meter: how many have an empty quantity cell (a JSON field left out, null or ""), the first of them,
+ * and whether any gives one. An empty quantity is one event (docs/usage.md), which a meter counted in events means;
+ * a meter whose other rows give seconds or tokens most often lost the count (newcomer66: an empty `billable_qty` of
+ * 10 seconds of video billed as 1, in silence).
+ */
+export interface QuantityGaps {
+  file: string;
+  /** The quantity's column, as the file names it. */
+  column: string;
+  meters: readonly { meter: string; empty: number; first: number; given: boolean }[];
+}
+
+/** The QuantityGaps of one file, counted row by row: memory grows with the card's meters, never with the rows. */
+export class QuantityTally {
+  private readonly byMeter = new Map<string, { empty: number; first: number; given: boolean }>();
+
+  constructor(
+    private readonly file: string,
+    private readonly column: string,
+  ) {}
+
+  row(meter: string, empty: boolean, line: number): void {
+    let seen = this.byMeter.get(meter);
+    if (seen === undefined) this.byMeter.set(meter, (seen = { empty: 0, first: 0, given: false }));
+    if (!empty) seen.given = true;
+    else if (seen.empty++ === 0 || line < seen.first) seen.first = line;
+  }
+
+  /** `rows` rows of the meter of no quantity, the first at `first`, counted at once. */
+  rows(meter: string, rows: number, first: number): void {
+    let seen = this.byMeter.get(meter);
+    if (seen === undefined) this.byMeter.set(meter, (seen = { empty: 0, first: 0, given: false }));
+    if (seen.empty === 0 || first < seen.first) seen.first = first;
+    seen.empty += rows;
+  }
+
+  /** The file's tally where one of its rows had an empty quantity or gave one. */
+  result(): QuantityGaps | undefined {
+    return this.byMeter.size === 0 ? undefined : { file: this.file, column: this.column, meters: [...this.byMeter].map(([meter, seen]) => ({ meter, ...seen })) };
+  }
+}
+
+/**
+ * The notes of a run's files (in the order read): a meter's rows of no quantity where other rows of it give one,
+ * each priced as one event. A file read again (the next reader, a sort) tells again in its place.
+ */
+export class QuantityGapNotes {
+  private readonly files = new Map<string, QuantityGaps>();
+
+  tell(gaps: QuantityGaps): void {
+    this.files.set(gaps.file, gaps);
+  }
+
+  notes(): string[] {
+    const meters = new Map<string, { rows: number; first: Location | undefined; column: string; files: number; given: boolean }>();
+    for (const gaps of this.files.values()) {
+      for (const { meter, empty, first, given } of gaps.meters) {
+        let seen = meters.get(meter);
+        if (seen === undefined) meters.set(meter, (seen = { rows: 0, first: undefined, column: gaps.column, files: 0, given: false }));
+        seen.given ||= given;
+        if (empty === 0) continue;
+        seen.rows += empty;
+        seen.files++;
+        seen.first ??= { file: gaps.file, line: first, column: 1 };
+      }
+    }
+    return [...meters].flatMap(([meter, { rows, first, column, files, given }]) => {
+      if (rows === 0 || !given) return [];
+      const them = `${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"} of meter ${shown(meter)}${files > 1 ? ` in ${files} files` : ""}`;
+      return [
+        `burnrate: note: ${them} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(column)} empty or left out; the first at ${formatLocation(first!)}), where its other rows give one: ${rows === 1 ? "it is" : "each is"} priced as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { ${column}: [""] } in the usage mapping leaves such rows out where they are not usage\n`,
+      ];
+    });
+  }
+}
+
+/**
+ * The QuantityGaps of one file as the row scanner counts them, by its shapes' numbers (a shape is one meter's): a row
+ * that gives a quantity marks its shape, one of no quantity is counted. Read and cleared at each file's end, as the
+ * scanner's shapes go on into the next file of a folder.
+ */
+export class ShapeGaps {
+  private given = new Uint8Array(1 << 10);
+  private readonly empty = new Map<number, { rows: number; first: number }>();
+
+  givenAt(shape: number): void {
+    if (shape >= this.given.length) {
+      const more = new Uint8Array(Math.max(this.given.length * 2, shape + 1));
+      more.set(this.given);
+      this.given = more;
+    }
+    this.given[shape] = 1;
+  }
+
+  emptyAt(shape: number, line: number): void {
+    const seen = this.empty.get(shape);
+    if (seen === undefined) this.empty.set(shape, { rows: 1, first: line });
+    else seen.rows++;
+  }
+
+  /** The file's tally, its shapes read as meters by `meterOf`; the counts start again. */
+  take(file: string, column: string, meterOf: (shape: number) => string): QuantityGaps | undefined {
+    const tally = new QuantityTally(file, column);
+    const byFirst = [...this.empty].sort((a, b) => a[1].first - b[1].first);
+    for (const [shape, { rows, first }] of byFirst) tally.rows(meterOf(shape), rows, first);
+    for (let shape = 0; shape < this.given.length; shape++) if (this.given[shape] === 1) tally.row(meterOf(shape), false, 0);
+    this.given.fill(0);
+    this.empty.clear();
+    return tally.result();
+  }
+}
+
+/** Whom a reader tells a file's QuantityGaps: the run's notes (SkippedRows), or a reading thread's kept notes. */
+export interface QuantityGapTeller {
+  quantityGaps(gaps: QuantityGaps): void;
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer66 H1: a row whose quantity cell is empty (a JSON field left out) is one event, as docs/usage.md says; of a
+// meter whose other rows give minutes or seconds, it is most often a count the export lost, and 10 seconds of video
+// were billed as 1 with nothing said. Each such meter's rows are now told on stderr.
+describe("rows of no quantity among rows of the same meter that give one (newcomer66 H1)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "gaps66-"));
+  const card = ["--card", join(ROOT, "ratecards/flikly.yaml"), "--plan", "pro", "--anchor", "2026-11-01"];
+  const header = "created_at,operation,billable_qty,workflow";
+  // caption: 2, 3 and an empty quantity (one minute), 0.2 credits a minute: 6 minutes, 1.2 credits.
+  // split: every row without a quantity, each an event, as a meter counted in events is: no note.
+  const rows = ["2026-11-02T10:00:00Z,caption,2,short", "2026-11-02T11:00:00Z,split,,short", "2026-11-03T10:00:00Z,caption,,short", "2026-11-04T10:00:00Z,caption,3,short", "2026-11-04T11:00:00Z,split,,short"];
+  const note = (file: string, line: number) =>
+    `burnrate: note: 1 row of meter "caption" has no quantity ("billable_qty" empty or left out; the first at ${file}:${line}:1), where its other rows give one: it is priced as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } in the usage mapping leaves such rows out where they are not usage\n`;
+  const mapping = join(dir, "m.yaml");
+  writeFileSync(mapping, "columns: { timestamp: created_at, meter: operation, quantity: billable_qty }\n");
+  const caption = (out: string) => {
+    const lines = JSON.parse(out).accounts[0].cycles[0].lines as { meter: string; quantity: string; amount: string }[];
+    return lines.filter((l) => l.meter === "caption").map((l) => [l.quantity, l.amount]);
+  };
+
+  for (const [why, name, text] of [
+    ["a CSV file, read by the row scanner", "plain.csv", `${header}\n${rows.join("\n")}\n`],
+    // A quoted comma in a column that is read leaves the file to csv-parse.
+    ["a CSV file left to csv-parse", "quoted.csv", `${header}\n${rows.join("\n")}\n2026-11-05T10:00:00Z,split,,"short,clip"\n`],
+  ] as const) {
+    it(`tells them in ${why}, priced as one minute each`, async () => {
+      const usage = join(dir, name);
+      writeFileSync(usage, text);
+      const r = await burnrate(["statement", ...card, "--usage", usage, "--mapping", mapping, "--format", "json"]);
+      expect([r.code, r.stderr]).toEqual([0, note(usage, 4)]);
+      expect(caption(r.stdout)).toEqual([["6", "1.2"]]);
+    });
+  }
+
+  it("tells them in JSON Lines, where the field is left out", async () => {
+    const usage = join(dir, "left-out.jsonl");
+    const object = (line: string) => {
+      const [at, op, q, workflow] = line.split(",");
+      return JSON.stringify({ created_at: at, operation: op, ...(q === "" ? {} : { billable_qty: Number(q) }), workflow });
+    };
+    writeFileSync(usage, `${rows.map(object).join("\n")}\n`);
+    const r = await burnrate(["statement", ...card, "--usage", usage, "--mapping", mapping, "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, note(usage, 3)]);
+    expect(caption(r.stdout)).toEqual([["6", "1.2"]]);
+  });
+
+  it("counts them across the files of a folder, the first in the first file that has one", async () => {
+    const folder = join(dir, "days");
+    const { mkdirSync } = await import("node:fs");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "burnrate.mapping.yaml"), "columns: { timestamp: created_at, meter: operation, quantity: billable_qty }\n");
+    writeFileSync(join(folder, "2026-11-02.csv"), `${header}\n2026-11-02T10:00:00Z,caption,2,short\n`);
+    writeFileSync(join(folder, "2026-11-03.csv"), `${header}\n2026-11-03T09:00:00Z,caption,4,short\n2026-11-03T10:00:00Z,caption,,short\n`);
+    writeFileSync(join(folder, "2026-11-04.csv"), `${header}\n2026-11-04T10:00:00Z,caption,,short\n`);
+    const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `burnrate: note: 2 rows of meter "caption" in 2 files have no quantity ("billable_qty" empty or left out; the first at ${join(folder, "2026-11-03.csv")}:3:1), where its other rows give one: each is priced as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } in the usage mapping leaves such rows out where they are not usage\n`,
+    );
+    // 2 + 4 + 1 + 1 minutes at 0.2.
+    expect(caption(r.stdout)).toEqual([["8", "1.6"]]);
+  });
+
+  it("says nothing where every row of a meter has no quantity", async () => {
+    const usage = join(dir, "events.csv");
+    writeFileSync(usage, `${header}\n2026-11-02T11:00:00Z,split,,short\n2026-11-03T11:00:00Z,split,,short\n`);
+    const r = await burnrate(["statement", ...card, "--usage", usage, "--mapping", mapping, "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+  });
+
+  it("a JSON line's field spelt nearly as the first line's is offered that field, not ignore_columns:", async () => {
+    const usage = join(dir, "typo.jsonl");
+    writeFileSync(usage, '{"created_at":"2026-11-02T10:00:00Z","operation":"caption","billable_qty":2,"workflow":"short"}\n{"created_at":"2026-11-03T10:00:00Z","operation":"caption","billable_qtty":10,"workflow":"short"}\n');
+    const r = await burnrate(["statement", ...card, "--usage", usage, "--mapping", mapping]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(
+      `burnrate: error: ${usage}:2:1: field "billable_qtty" is not in the first line; did you mean "billable_qty", which this line does not have? (expected the field named "billable_qty", as the first line names it: under ignore_columns:, the line would be read without its "billable_qty", found "billable_qtty")\n`,
+    );
+  });
+});
