@@ -28,3 +28,20 @@ describe("a number written with commas inside { }", () => {
     }
   });
 });
+
+// red65f M1: `skip_rows: { status: 500,404 }` was told as the number 500404 (or 500.404); skip_rows: takes a list.
+describe("a skip_rows: list written without its brackets inside { }", () => {
+  it("is offered as the list, whatever its values", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "yaml66-skip-"));
+    // `skip_rows: { status: ` is 21 characters: the values start at column 22 of line 1.
+    for (const [written, list] of [["500,404", "500, 404"], ["500,503,504", "500, 503, 504"], ["5,404", "5, 404"], ["failure,error", "failure, error"]] as const) {
+      const mapping = join(dir, "m.yaml");
+      writeFileSync(mapping, `skip_rows: { status: ${written} }\n`);
+      const r = await burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--usage", join(ROOT, "fixtures/layouts/canonical.csv"), "--mapping", mapping]);
+      expect([r.code, r.stdout], written).toEqual([2, ""]);
+      expect(r.stderr, written).toBe(`burnrate: error: ${mapping}:1:22: a list of values without [ ] inside { }, whose commas YAML reads as the mapping's (expected a list in brackets: status: [${list}], found "${written}")\n`);
+    }
+  });
+});
