@@ -56,14 +56,16 @@ describe("rows of no quantity among rows of the same meter that give one (newcom
     writeFileSync(join(folder, "burnrate.mapping.yaml"), "columns: { timestamp: created_at, meter: operation, quantity: billable_qty }\n");
     writeFileSync(join(folder, "2026-11-02.csv"), `${header}\n2026-11-02T10:00:00Z,caption,2,short\n`);
     writeFileSync(join(folder, "2026-11-03.csv"), `${header}\n2026-11-03T09:00:00Z,caption,4,short\n2026-11-03T10:00:00Z,caption,,short\n`);
-    writeFileSync(join(folder, "2026-11-04.csv"), `${header}\n2026-11-04T10:00:00Z,caption,,short\n`);
+    writeFileSync(join(folder, "2026-11-04.csv"), `${header}\n2026-11-04T09:00:00Z,caption,1,short\n2026-11-04T10:00:00Z,caption,,short\n`);
+    // A day none of whose rows gives a quantity is a day without the column: the folder's own note's (folder-columns.ts).
+    writeFileSync(join(folder, "2026-11-05.csv"), `${header}\n2026-11-05T10:00:00Z,caption,,short\n`);
     const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
       `burnrate: note: 2 rows of meter "caption" in 2 files have no quantity ("billable_qty" empty or left out; the first at ${join(folder, "2026-11-03.csv")}:3:1), where its other rows give one: each is priced as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } in the usage mapping leaves such rows out where they are not usage\n`,
     );
-    // 2 + 4 + 1 + 1 minutes at 0.2.
-    expect(caption(r.stdout)).toEqual([["8", "1.6"]]);
+    // 2 + 4 + 1 + 1 + 1 + 1 minutes at 0.2.
+    expect(caption(r.stdout)).toEqual([["10", "2"]]);
   });
 
   it("says nothing where every row of a meter has no quantity", async () => {

@@ -57,6 +57,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     }
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
+    if (periodCell.text.trim() === "") throw emptyPeriod(periodCell, row.cells, ledger);
     const dims: Record<string, string> = {};
     for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = cardValue(mapping.values ?? {}, d.name, row.cells[d.index]!);
     rows.add({
@@ -75,6 +76,22 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
   }
   const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);
   return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined || mapping.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift, cut: mapping.cut };
+}
+
+/** A bill's totals row as spreadsheets write one: a cell of the word alone. */
+const TOTALS = /^\s*(grand\s+|sub-?)?totals?:?\s*$/i;
+
+/**
+ * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
+ * (newcomer66 M6: told "bad period" with an example date, and not as a totals row).
+ */
+function emptyPeriod(cell: Cell, cells: readonly string[], ledger: boolean): UserError {
+  const what = ledger ? "time" : "period";
+  const totals = cells.find((c) => TOTALS.test(c));
+  if (totals !== undefined) {
+    return new UserError(`a totals row: its ${what} is empty, and a cell says ${shown(totals.trim())}`, cell.at, "the row left out of the bill: a totals row sums the rows above it, which are compared each", "an empty cell");
+  }
+  return new UserError(`empty ${what}`, cell.at, ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the first day of one of the account's cycles, its start instant, a month or a date range", "an empty cell");
 }
 
 /** A canonical row's charge_category, where it adjusts its line. */

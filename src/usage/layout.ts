@@ -2,7 +2,7 @@ import { layoutReading } from "./layout-residue.js";
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
-import { undoHint } from "./sources.js";
+import { folderMapping, undoHint } from "./sources.js";
 import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent, UndeclaredRead } from "../ratecard/types.js";
@@ -218,6 +218,16 @@ function strayEntry(source: string, mapping: ColumnMapping, seen: ReadonlyMap<st
 /** `columns: { timestamp: tss }` naming no column of the header: said at the mapping's key, with the header's near miss. */
 function mappedColumnMissing(missing: Canonical, source: string, place: Place, header: readonly string[], file: string): UserError {
   const near = nearMissAmong(source, header);
+  // A folder's mapping reads every daily file of it: a near miss in one file's header is that file's typo, not the
+  // mapping's, which the folder's other files read (newcomer66 M3: told to rename the folder's key to the typo).
+  if (near !== undefined && !("flag" in place) && place.file === folderMapping(file)) {
+    return new UserError(
+      `the header of ${file} has ${shown(near)} where the folder's mapping reads ${missing} from ${shown(source)} (${formatPlace(place)}): a typo in this file's header?`,
+      { file, line: 1, column: headerColumn(header, near, file) },
+      `the column named ${shown(source)}, as the folder's mapping names it; or a mapping of this file alone beside it, ${basename(file)}.mapping.yaml with columns: { ${missing}: ${near} }`,
+      shown(near),
+    );
+  }
   const guess = near === undefined ? "" : `; did you mean ${shown(near)}?`;
   // The way to read a file without the column, but not beside a near miss of it: the file has it, misspelt.
   const undo = near === undefined ? undoHint(missing, file, place) : "";
@@ -465,4 +475,10 @@ export function columnsNothingReads(layout: Layout, width: number): Uint8Array {
   for (const d of layout.dimensions) unread[d.index] = 0;
   for (const s of layout.skip ?? []) unread[s.index] = 0;
   return unread;
+}
+
+/** Where a header's cell starts in a CSV file's first line (its names joined by commas, as the plain reader reads them); 1 in a file of records. */
+function headerColumn(header: readonly string[], name: string, file: string): number {
+  const i = header.indexOf(name);
+  return /\.csv(\.gz)?$/i.test(file) && i >= 0 ? header.slice(0, i).reduce((at, cell) => at + cell.length + 1, 1) : 1;
 }

@@ -37,9 +37,14 @@ export class QuantityTally {
     seen.empty += rows;
   }
 
-  /** The file's tally where one of its rows had an empty quantity or gave one. */
+  /**
+   * The file's tally where one of its rows gave a quantity: a file none of whose rows gives one is a file without the
+   * column (a JSON field no object has, a day's mapping undoing the folder's key), whose own note is the folder's
+   * (folder-columns.ts), or one whose rows are all events.
+   */
   result(): QuantityGaps | undefined {
-    return this.byMeter.size === 0 ? undefined : { file: this.file, column: this.column, meters: [...this.byMeter].map(([meter, seen]) => ({ meter, ...seen })) };
+    if (![...this.byMeter.values()].some((seen) => seen.given)) return undefined;
+    return { file: this.file, column: this.column, meters: [...this.byMeter].map(([meter, seen]) => ({ meter, ...seen })) };
   }
 }
 
