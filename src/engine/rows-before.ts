@@ -57,5 +57,5 @@ export function beforeFirstCycle(ask: { event: UsageEvent; card: RateCard; calen
 
 /** Whether an instant is in 1970, in UTC or in the calendar's zone, where a local time is read. */
 function in1970(at: Instant, calendar: Calendar): boolean {
-  return (at >= 0 && at < YEAR_1971) || (Number.isFinite(at) && Math.abs(at) < YEAR_1971 * 2 && calendar.zone.dateTime(at).year === 1970);
+  return (at >= 0 && at < YEAR_1971) || calendar.zone.dateTime(at).year === 1970;
 }

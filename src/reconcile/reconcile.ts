@@ -1,3 +1,4 @@
+import { accountZoneHint } from "./zone-hint.js";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
@@ -248,7 +249,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   if (found) ({ lines, verdicts } = atBillsCut(found, own, card, { tolerated, repeatsMoved }));
   // A cut other than the declared one is reported with what it explains, and held as boundary_shift: fail holds it.
   const rule = declared ? ctx.boundaryRule : "fail";
-  const undeclared = found && !declared ? undeclaredText(found.hypothesis, ctx.cut) : "";
+  const undeclared = found && !declared ? undeclaredText(found.hypothesis, ctx.cut, settings.zone.name) : "";
 
   // A provider that rounds each event where the card rounds none bills a price the card does not have: before
   // the card is blamed, the usage is priced again rounding each event (at the bill's cut, where one is found), and a
@@ -318,24 +319,24 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     // The cycles outside the bill at its cut hold what the cut moved out of it.
     outsideBill: outsideBill(found?.statement ?? statement, cycles, accounts),
     granted: granted(statement, cycles, accounts),
-    shift: found ? shiftOf(found, lines, whose, { rule, declared, cut: ctx.cut }) : undefined,
+    shift: found ? shiftOf(found, lines, whose, { rule, declared, cut: ctx.cut, accountZone: settings.zone.name }) : undefined,
     computedMoney: inCurrency([...lines.values()], (line) => versionAt(calendar.start(line.cycle)).creditPrice),
   };
 }
 
 /** A found shift's totals: what the cut moves into the compared cycles, and their usage at the account's own cycles. */
-function shiftOf(found: ShiftFinding, lines: ReadonlyMap<string, AlignedLine>, accounts: string | undefined, judged: { rule: BoundaryRule; declared: boolean; cut: DeclaredCut }): BoundaryFound {
+function shiftOf(found: ShiftFinding, lines: ReadonlyMap<string, AlignedLine>, accounts: string | undefined, judged: { rule: BoundaryRule; declared: boolean; cut: DeclaredCut; accountZone: string }): BoundaryFound {
   const all = [...lines.values()];
   const moved = (money: boolean) => sumOf(all.filter((l) => l.money === money).map((l) => l.moved?.amount ?? ZERO));
   const account = sumOf(all.filter((l) => !l.money).map((l) => (l.moved ? l.moved.accountCycles?.amount : l.computed?.amount) ?? ZERO));
-  const cut = { found: found.hypothesis.cut, declared: judged.cut.text, declaredInMapping: judged.cut.declared, atDeclared: judged.declared };
+  const cut = { found: found.hypothesis.cut, declared: judged.cut.text, declaredInMapping: judged.cut.declared, atDeclared: judged.declared, accountZone: judged.accountZone };
   return { label: found.hypothesis.label, accounts, moved: moved(false), movedMoney: moved(true), accountTotal: account, explained: found.explained.size, rule: judged.rule, cut };
 }
 
 /** Why a line a cut other than the declared one explains needs attention, and how to declare the cut where it is the provider's. */
-function undeclaredText(h: Hypothesis, cut: DeclaredCut): string {
+function undeclaredText(h: Hypothesis, cut: DeclaredCut, accountZone: string): string {
   const declared = cut.declared ? `the bill mapping declares cut: "${cut.text}"` : `the bill mapping declares no cut:, so 00:00 UTC, the cut providers use`;
-  return `; but ${declared}: a cut found to fit the bill is not the provider's word (a bill charging the neighbouring cycle's events fits one as well), so the line's whole gap at the account's cycles is held to the tolerance; if the provider does cut at ${h.cut}, cut: "${h.cut}" in the bill mapping says so`;
+  return `; but ${declared}: a cut found to fit the bill is not the provider's word (a bill charging the neighbouring cycle's events fits one as well), so the line's whole gap at the account's cycles is held to the tolerance; if the provider does cut at ${h.cut}, cut: "${h.cut}" in the bill mapping says so${accountZoneHint(h.cut, accountZone)}`;
 }
 
 /**

@@ -121,7 +121,7 @@ export interface BoundaryFound {
   /** How a line it explains is judged: the mapping's boundary_shift:, or `fail` where the cut is not the declared one. */
   rule: BoundaryRule;
   /** The cut found ("00:00 America/Los_Angeles") and the one the bill mapping declares (00:00 UTC where unsaid); only at the declared one does a shift pass. */
-  cut: { found: string; declared: string; declaredInMapping: boolean; atDeclared: boolean };
+  cut: { found: string; declared: string; declaredInMapping: boolean; atDeclared: boolean; accountZone: string };
 }
 
 /** Skipped usage rows of one line, priced as the events they would have been. */

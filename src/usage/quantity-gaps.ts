@@ -59,9 +59,11 @@ export class QuantityGapNotes {
     this.files.set(gaps.file, gaps);
   }
 
-  notes(): string[] {
+  /** The notes, but of the files in `told`, whose rows of no quantity a note of their own tells (a JSON null's). */
+  notes(told: ReadonlySet<string>): string[] {
     const meters = new Map<string, { rows: number; first: Location | undefined; column: string; files: number; given: boolean }>();
     for (const gaps of this.files.values()) {
+      if (told.has(gaps.file)) continue;
       for (const { meter, empty, first, given } of gaps.meters) {
         let seen = meters.get(meter);
         if (seen === undefined) meters.set(meter, (seen = { rows: 0, first: undefined, column: gaps.column, files: 0, given: false }));

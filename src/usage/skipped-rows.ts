@@ -233,7 +233,7 @@ export class SkippedRows {
         const cells = [...new Set(files.flatMap((f) => f.cells))].map((cell) => shown(cell)).join(" or ");
         return `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${column} ${cells}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`;
       }),
-      ...this.gaps.notes(),
+      ...this.gaps.notes(new Set(this.quantityless.keys())),
       ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
       ...acrossFiles([...this.unpriced.values()], (u) => `${u.meter}\u0000${u.component}`).map(({ rows, first, files, meter, component }) =>
         `burnrate: note: ${rowsOf(rows, first, files)} of meter ${shown(meter)} ${rows === 1 ? "carries" : "carry"} a count of ${component} (the first at ${formatLocation(first)}${filesText(files)}), which the meter does not price: read by nothing, such rows priced by their quantity alone; if the meter charges them, price it by the component (components: [${component}]) or read its quantity from that column\n`),

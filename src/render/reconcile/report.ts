@@ -8,6 +8,7 @@ import type { Block } from "../shared/document.js";
 import { exactGrouped } from "../shared/numbers.js";
 import { dimensionText } from "../shared/summary.js";
 import { fileLine } from "../shared/file-line.js";
+import { accountZoneHint } from "../../reconcile/zone-hint.js";
 
 const STATUS: Record<Status, string> = {
   agrees: "the bill agrees with the usage",
@@ -195,7 +196,7 @@ function shiftText(r: Reconciliation, f: BoundaryFound): string {
   const moved = f.moved.isZero() && f.movedMoney.isZero() ? "the cut moves no amount" : `${exactGrouped(f.moved.abs())} ${r.unit}${money} moved ${f.moved.lt(0) || (f.moved.isZero() && f.movedMoney.lt(0)) ? "out to the neighbouring cycles" : "in from the neighbouring cycles"}`;
   const declared = f.cut.declaredInMapping ? `the bill mapping's cut: "${f.cut.declared}"` : "00:00 UTC, the cut providers use (the bill mapping declares no cut:)";
   const rule = !f.cut.atDeclared
-    ? `not ${declared}, so each line it explains is held to the tolerance on its whole gap at the account's cycles; if the provider does cut there, cut: "${f.cut.found}" in the bill mapping says so`
+    ? `not ${declared}, so each line it explains is held to the tolerance on its whole gap at the account's cycles; if the provider does cut there, cut: "${f.cut.found}" in the bill mapping says so${accountZoneHint(f.cut.found, f.cut.accountZone)}`
     : f.rule === "fail"
     ? "each line it explains held to the tolerance on its whole gap at the account's cycles (boundary_shift: fail in the bill mapping)"
     : "a line it explains passes where what is left at the cut is rounding or within tolerance (boundary_shift: fail in the bill mapping holds its whole gap)";
