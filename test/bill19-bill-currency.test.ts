@@ -179,3 +179,28 @@ describe("reconcile: a bill in the card's unit throughout that does not say so",
     expect(said!.explanation).not.toContain("currency: cents");
   });
 });
+
+// newcomer66 M5, L7: a plan fee billed at another price was "the card may be out of date, or the account on another
+// plan" whatever the price; where it is another plan's fee on the card, or the fee times 100, the likelier cause is said.
+describe("reconcile: a plan fee billed at another price", () => {
+  const usageLines = "period_start,activity,model,provider,quantity,amount,currency\n2026-11,Input tokens,gpt-4o,openai,30000,7.5,cents\n2026-11,Output tokens,gpt-4o,openai,6000,6,cents\n";
+  const feeOf = async (fee: string) => {
+    const [line, ...rest] = differences((await reconcile(folder(`${usageLines}2026-11,Pro plan,,,1,${fee},USD\n`, ACTIVITIES), "--format", "json")).stdout);
+    expect(rest).toEqual([]);
+    return line!;
+  };
+
+  it("names the plan whose fee it is: 500 USD is Enterprise's, where the account is on Pro (20 USD)", async () => {
+    expect((await feeOf("500")).explanation).toBe(
+      "the bill charges 500 USD as plan fees, where the card prices plan pro's fee at 20 USD: 500 USD is plan enterprise's fee on the card: the account on enterprise in this cycle, a plan change the account file does not have (changes:)? The usage refused on other lines would then be priced",
+    );
+  });
+
+  it("names a fee 100 times the card's as written in cents: 2000 for 20 USD", async () => {
+    expect((await feeOf("2000")).explanation).toBe("the bill charges 2000 USD as plan fees, where the card prices plan pro's fee at 20 USD: 2000 is 20 times 100: the bill's fees in cents, where the card's are in USD?");
+  });
+
+  it("blames the card or the plan as before for another price", async () => {
+    expect((await feeOf("25")).explanation).toBe("the bill charges 25 USD as plan fees, where the card prices plan pro's fee at 20 USD: the card may be out of date, or the account on another plan");
+  });
+});

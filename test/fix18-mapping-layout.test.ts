@@ -82,3 +82,35 @@ describe("a file's mapping naming its folder's layout again (red65 M2)", () => {
     expect(JSON.parse(r.stdout).accounts.map((a: { account: string }) => a.account)).toEqual(["acme", "beta"]);
   });
 });
+
+// red66: laid under every layer, a file mapping's layout: lay under its folder's keys too where the folder names none:
+// a folder's meter:, skip_rows: or timestamp_zone:, written for its other exports, read a LiteLLM file in silence.
+describe("a file's mapping naming a layout its folder's mapping does not (red66)", () => {
+  // The fixture's requests, and one LiteLLM writes in UTC without an offset two hours before December (the next cycle in New York's time).
+  const spend = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "spend.csv");
+  writeFileSync(spend, `${readFileSync(join(LAYOUTS, "litellm/spend-logs.csv"), "utf8")}r-5,acompletion,hashed-key,0.001,1200,1000,200,2026-11-30 22:00:00.000,2026-11-30 22:00:01.000,gpt-4o,gpt-4o,openai,u-1,,,success\n`);
+  const statementOf = async (folderMapping: string) => {
+    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "exports");
+    mkdirSync(dir);
+    copyFileSync(spend, join(dir, "spend.csv"));
+    writeFileSync(join(dir, "burnrate.mapping.yaml"), folderMapping);
+    writeFileSync(join(dir, "spend.csv.mapping.yaml"), "layout: litellm\n");
+    const r = await burnrate(["statement", ...ACCOUNT, "--usage", dir, "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const reference = async () => {
+    const r = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", spend, "--format", "json"]);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const lines = (s: { accounts: { cycles: { start: string; lines: { meter: string; component?: string; quantity: string }[] }[] }[] }) =>
+    s.accounts.flatMap((a) => a.cycles.map((c) => [c.start, c.lines.map((l) => [l.meter, l.component ?? null, l.quantity])]));
+
+  it("reads it by the layout over the folder's keys, as --layout reads the file alone", async () => {
+    const expected = lines(await reference());
+    for (const folderMapping of ["meter: playground\n", "skip_rows: { status: [error] }\n", "timestamp_zone: America/New_York\n"]) {
+      expect(lines(await statementOf(folderMapping)), folderMapping).toEqual(expected);
+    }
+  });
+});

@@ -340,10 +340,25 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
   }
   return {
     class: "rate_drift",
-    explanation: `the bill charges ${n(bill.amount)} ${currency} as plan fees${times}, where the card prices ${whose} at ${n(computed.amount)} ${currency}: the card may be out of date, or the account on another plan`,
+    explanation: `the bill charges ${n(bill.amount)} ${currency} as plan fees${times}, where the card prices ${whose} at ${n(computed.amount)} ${currency}: ${feeCause(card, { billed: bill.amount, owed: computed.amount, plans })}`,
     prices: { bill: bill.quantity !== undefined && !bill.quantity.isZero() ? bill.amount.div(bill.quantity) : bill.amount.div(computed.quantity), card: each },
     shiftable: false,
   };
+}
+
+/**
+ * What a plan fee billed at another price most likely is: another plan's fee on the card (a plan change the account
+ * file does not have: newcomer66 M5, where 16 lines of usage were the symptoms), the fee in cents where the card's is
+ * in its currency (newcomer66 L7: 3500 for 35), or else the card out of date.
+ */
+function feeCause(card: RateCard, fee: { billed: Decimal; owed: Decimal; plans: readonly string[] }): string {
+  const others = [...card.plans.values()].filter((plan) => !fee.plans.includes(plan.key) && !plan.price.isZero() && plan.price.eq(fee.billed)).map((plan) => plan.key);
+  if (others.length > 0) {
+    const named = others.join(" or ");
+    return `${n(fee.billed)} ${card.currency} is plan ${named}'s fee on the card: the account on ${named} in this cycle, a plan change the account file does not have (changes:)? The usage refused on other lines would then be priced`;
+  }
+  if (!fee.owed.isZero() && fee.owed.mul(100).eq(fee.billed)) return `${n(fee.billed)} is ${n(fee.owed)} times 100: the bill's fees in cents, where the card's are in ${card.currency}?`;
+  return "the card may be out of date, or the account on another plan";
 }
 
 /**

@@ -254,7 +254,15 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
     const named = oneLayout(input.layout, layers);
     const layout = named === undefined ? NO_MAPPING : usageLayout(named);
-    const layeredMapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);
+    // The layout lies under the least specific layer that names it (`--layout`: under all): a folder's keys below a
+    // file's `layout:` stay below it, as written for the folder's other exports (red66: a folder's timestamp_zone:,
+    // skip_rows: or meter: read a LiteLLM file of its own mapping in silence), and a folder's keys over its own
+    // `layout:` stay over it in a file that names it again (red65 M2).
+    const at = input.layout === undefined ? layers.findIndex((layer) => layer.layout !== undefined) : 0;
+    const below = at < 0 ? layers : layers.slice(0, at);
+    const under = below.reduce((base, over) => layered(base, over), NO_MAPPING);
+    const over = at < 0 ? [] : layers.slice(at);
+    const layeredMapping = withFlags(over.reduce((base, layer) => layered(base, layer), below.length === 0 ? layout : layered(under, layout)), input.mapFlags);
     const reads = input.layout === undefined ? undefined : layoutReads(input.layout, layout, layeredMapping);
     const mapping = reads === undefined ? layeredMapping : { ...layeredMapping, layoutReads: reads };
     input.skipped?.readInZone(file, mapping);
