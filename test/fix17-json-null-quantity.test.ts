@@ -31,7 +31,7 @@ describe("JSON Lines: a quantity written null", () => {
   it("tells objects that leave the field out where other rows of the meter give it", async () => {
     const usage = folder([read(1, 3), read(2, undefined)]);
     const run = await statement(usage);
-    expect([run.code, run.stderr]).toEqual([0, `burnrate: note: 1 row of meter "data_read" has no quantity ("count" empty or left out; the first at ${usage}:2:1), where its other rows give one: it is priced as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { count: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
+    expect([run.code, run.stderr]).toEqual([0, `burnrate: note: 1 row of meter "data_read" has no quantity ("count" empty or left out; the first at ${usage}:2:1), where its other rows give one: it is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { count: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
     // 3 + 1 reads at 0.01.
     expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("0.04");
   });

@@ -36,12 +36,25 @@ describe("a skip_rows: list written without its brackets inside { }", () => {
     const { tmpdir } = await import("node:os");
     const dir = mkdtempSync(join(tmpdir(), "yaml66-skip-"));
     // `skip_rows: { status: ` is 21 characters: the values start at column 22 of line 1.
-    for (const [written, list] of [["500,404", "500, 404"], ["500,503,504", "500, 503, 504"], ["5,404", "5, 404"], ["failure,error", "failure, error"]] as const) {
+    for (const [written, list] of [["500,404", "500, 404"], ["500,503,504", "500, 503, 504"], ["5,404", "5, 404"], ["failure,error", "failure, error"], ["500, 404", "500, 404"]] as const) {
       const mapping = join(dir, "m.yaml");
       writeFileSync(mapping, `skip_rows: { status: ${written} }\n`);
       const r = await burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--usage", join(ROOT, "fixtures/layouts/canonical.csv"), "--mapping", mapping]);
       expect([r.code, r.stdout], written).toEqual([2, ""]);
       expect(r.stderr, written).toBe(`burnrate: error: ${mapping}:1:22: a list of values without [ ] inside { }, whose commas YAML reads as the mapping's (expected a list in brackets: status: [${list}], found "${written}")\n`);
     }
+  });
+});
+
+// red66: in block style, `status: 500,404` is one text to YAML, refused as "wrong type" with no list offered.
+describe("a list written without brackets in block style", () => {
+  it("is offered in brackets", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const mapping = join(mkdtempSync(join(tmpdir(), "yaml66-list-")), "m.yaml");
+    writeFileSync(mapping, "skip_rows:\n  status: 500,404\n");
+    const r = await burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--usage", join(ROOT, "fixtures/layouts/canonical.csv"), "--mapping", mapping]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`burnrate: error: ${mapping}:2:11: wrong type (expected a list, in brackets: [500, 404], found "500,404")\n`);
   });
 });

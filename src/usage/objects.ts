@@ -2,7 +2,7 @@ import { LATE_FIELDS, layoutReadingOf } from "./layout-residue.js";
 import { UserError, shown, type Location, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
 import { tellFolderColumns } from "./folder-columns.js";
-import type { Canonical } from "./layout.js";
+import { CANONICAL, type Canonical } from "./layout.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
@@ -184,11 +184,18 @@ export class ObjectRows {
     if (this.mapping.ignore.has(name)) return -1;
     // A field of the header this row lacks, spelt nearly so: a typo of the producer's, which ignore_columns: would have
     // priced as its default (newcomer66: `billable_qtty` ignored, 10 seconds of video billed as 1).
-    const meant = nearest(name, this.header!.filter((field) => !row.fields.has(field)));
+    // Only a field something reads: of one nothing reads (`error_code` for `error_type`), ignore_columns: is the fix (red66).
+    const meant = nearest(name, this.header!.filter((field) => !row.fields.has(field) && this.reads(field)));
     if (meant !== undefined) {
       throw new UserError(`field ${shown(name)} is not in the first ${this.place}; did you mean ${shown(meant)}, which this ${this.place} does not have?`, { file: this.file, line: row.line, column: 1 }, `the field named ${shown(meant)}, as the first ${this.place} names it: under ignore_columns:, the ${this.place} would be read without its ${shown(meant)}`, shown(name));
     }
     throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place}, or a field the usage mapping names (rename: or columns:, read wherever it first appears; ${shown(name)} under ignore_columns: if it is not needed)`, shown(name));
+  }
+
+  /** Whether a field of the header is read: as a canonical column, a column of the card's, or to skip rows by. */
+  private reads(field: string): boolean {
+    const as = this.mapping.rename.get(field) ?? field;
+    return Object.values(this.mapping.columns).includes(field) || (CANONICAL as readonly string[]).includes(as) || this.cardColumns.has(as) || this.mapping.skipRows?.has(field) === true;
   }
 
   /** A row's record counted (its quantity, or that it has none) and given; `fields` are the fields the row has. */

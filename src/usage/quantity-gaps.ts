@@ -61,24 +61,33 @@ export class QuantityGapNotes {
 
   /** The notes, but of the files in `told`, whose rows of no quantity a note of their own tells (a JSON null's). */
   notes(told: ReadonlySet<string>): string[] {
-    const meters = new Map<string, { rows: number; first: Location | undefined; column: string; files: number; given: boolean }>();
+    const meters = new Map<string, { rows: number; first: Location | undefined; column: string | undefined; files: number; given: boolean }>();
     for (const gaps of this.files.values()) {
       if (told.has(gaps.file)) continue;
       for (const { meter, empty, first, given } of gaps.meters) {
         let seen = meters.get(meter);
-        if (seen === undefined) meters.set(meter, (seen = { rows: 0, first: undefined, column: gaps.column, files: 0, given: false }));
+        if (seen === undefined) meters.set(meter, (seen = { rows: 0, first: undefined, column: undefined, files: 0, given: false }));
         seen.given ||= given;
         if (empty === 0) continue;
         seen.rows += empty;
         seen.files++;
-        seen.first ??= { file: gaps.file, line: first, column: 1 };
+        // The column of the file that holds the first such row: a file's own mapping may read another (red66 M5).
+        if (seen.first === undefined) {
+          seen.first = { file: gaps.file, line: first, column: 1 };
+          seen.column = gaps.column;
+        }
       }
     }
+    // Meters whose rows all leave the quantity out are counted in events: a skip_rows: of the empty cell would leave them out too (red66 M6).
+    const counted = [...meters].filter(([, seen]) => seen.rows > 0 && !seen.given).map(([meter]) => shown(meter));
     return [...meters].flatMap(([meter, { rows, first, column, files, given }]) => {
       if (rows === 0 || !given) return [];
       const them = `${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"} of meter ${shown(meter)}${files > 1 ? ` in ${files} files` : ""}`;
+      const skip = counted.length === 0
+        ? `skip_rows: { ${column}: [""] } in the usage mapping leaves such rows out where they are not usage`
+        : `skip_rows: { ${column}: [""] } would also leave out the rows of ${counted.join(", ")}, which give none: the export's count is the fix`;
       return [
-        `burnrate: note: ${them} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(column)} empty or left out; the first at ${formatLocation(first!)}), where its other rows give one: ${rows === 1 ? "it is" : "each is"} priced as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { ${column}: [""] } in the usage mapping leaves such rows out where they are not usage\n`,
+        `burnrate: note: ${them} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(column)} empty or left out; the first at ${formatLocation(first!)}), where its other rows give one: ${rows === 1 ? "it is" : "each is"} read as one event, a quantity of 1; an export that lost the count is most often short there, and ${skip}\n`,
       ];
     });
   }

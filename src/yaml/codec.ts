@@ -139,7 +139,8 @@ export function oneOf<const T extends string>(values: readonly T[], description?
 export function list<T>(item: Codec<T>, options: { minItems?: number; description?: string } = {}): Codec<T[]> {
   return {
     decode(node, ctx) {
-      if (!isSeq(node)) fail(ctx, node, "wrong type", "a list", describeNode(node));
+      // `status: 500,404` is one text to YAML: the list meant is offered in brackets (red66).
+      if (!isSeq(node)) fail(ctx, node, "wrong type", isScalar(node) && typeof node.value === "string" && node.value.includes(",") ? `a list, in brackets: [${node.value.split(",").map((v) => v.trim()).join(", ")}]` : "a list", describeNode(node));
       if (options.minItems !== undefined && node.items.length < options.minItems) {
         fail(ctx, node, "too few items", `at least ${options.minItems}`, String(node.items.length));
       }

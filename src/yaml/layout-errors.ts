@@ -381,7 +381,8 @@ function unbracketedList(items: readonly unknown[], source: string, file: string
     for (let j = i; j < items.length; j++) {
       const next = items[j];
       const range = isPair(next) && isScalar(next.key) && next.value === null ? next.key.range : undefined;
-      if (!range || source[range[0] - 1] !== ",") break;
+      // `500,404` and `500, 404` alike (red66): a comma, and spaces around it, between the values.
+      if (!range || !/^\s*,\s*$/.test(source.slice(end, range[0]))) break;
       values.push(source.slice(range[0], range[1]));
       end = range[1];
     }
