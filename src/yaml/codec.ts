@@ -139,6 +139,8 @@ export function oneOf<const T extends string>(values: readonly T[], description?
 export function list<T>(item: Codec<T>, options: { minItems?: number; description?: string } = {}): Codec<T[]> {
   return {
     decode(node, ctx) {
+      // A key of no value (`grants:` and nothing under it): said so, where "found \"\"" read as a text (newcomer66 L12).
+      if (isScalar(node) && node.type === "PLAIN" && node.source === "") fail(ctx, node, "a key with nothing under it", "a list: its items under the key, each on a line of its own starting with -, or [] for none, or the key left out", "nothing");
       // `status: 500,404` is one text to YAML: the list meant is offered in brackets (red66).
       if (!isSeq(node)) fail(ctx, node, "wrong type", isScalar(node) && typeof node.value === "string" && node.value.includes(",") ? `a list, in brackets: [${node.value.split(",").map((v) => v.trim()).join(", ")}]` : "a list", describeNode(node));
       if (options.minItems !== undefined && node.items.length < options.minItems) {
