@@ -228,7 +228,11 @@ export class Aligner {
         for (const cycle of account.cycles) {
           if (!cycles.has(cycle.index)) continue;
           const bought = boughtMoney(this.card, cycle);
-          if (bought !== undefined) addMoney(entry(cycle.index, account.account, CREDITS_BOUGHT, NO_DIMENSIONS), bought.credits, bought.money);
+          if (bought === undefined) continue;
+          const line = entry(cycle.index, account.account, CREDITS_BOUGHT, NO_DIMENSIONS);
+          // A card of no credit price (Flikly) cannot put money on them: the credits are said on the line (newcomer66 M2).
+          if (bought.money === undefined) line.unpricedCredits = (line.unpricedCredits ?? ZERO).plus(bought.credits);
+          else addMoney(line, bought.credits, bought.money);
         }
       }
     }
@@ -237,16 +241,15 @@ export class Aligner {
   }
 }
 
-/** A cycle's credits bought and their money; undefined for none, or where no version of them gives a credit price. */
-function boughtMoney(card: RateCard, cycle: CutStatement["accounts"][number]["cycles"][number]): { credits: Decimal; money: Decimal } | undefined {
+/** A cycle's credits bought and their money (none where a version of them gives no credit price); undefined for none bought. */
+function boughtMoney(card: RateCard, cycle: CutStatement["accounts"][number]["cycles"][number]): { credits: Decimal; money: Decimal | undefined } | undefined {
   const byVersion = cycle.boughtIn ?? [{ version: cycle.version, credits: sumOf(cycle.grants.filter((g) => isPaidGrant(g.kind)).map((g) => g.granted)) }];
   let credits = ZERO;
-  let money = ZERO;
+  let money: Decimal | undefined = ZERO;
   for (const b of byVersion) {
     const price = versionOf(card, b.version).creditPrice;
-    if (price === undefined) return undefined;
     credits = credits.plus(b.credits);
-    money = money.plus(b.credits.mul(price));
+    money = price === undefined || money === undefined ? undefined : money.plus(b.credits.mul(price));
   }
   return credits.isZero() ? undefined : { credits, money };
 }

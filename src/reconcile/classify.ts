@@ -1,5 +1,5 @@
 import { Decimal, formatExact, roundToStep, ZERO, type RoundingMode } from "../money.js";
-import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
+import { CREDITS_BOUGHT, OVERAGE, PLAN_FEE } from "../bill/mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
@@ -110,6 +110,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
     if (line.duplicates.gt(0)) {
       return { class: "duplicate_events", explanation: `the bill charges ${n(bill.amount)} ${unit} for events the log has on this line only as repeats of an earlier event_id (quantity ${n(line.duplicates)}), counted once by burnrate, on the first row's line`, shiftable: false };
     }
+    if (line.meters[0] === CREDITS_BOUGHT) return boughtVerdict(card, bill, line.unpricedCredits);
     const failed = skippedVerdict(line, { step, money: step !== card.precision.step, unit, tolerated }, "missing_in_usage");
     if (failed) return failed;
     // A credit the bill gives on a line the usage has none of (FOCUS credits often carry none of the usage's tags) is a credit, not a charge.
@@ -344,6 +345,19 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
     prices: { bill: bill.quantity !== undefined && !bill.quantity.isZero() ? bill.amount.div(bill.quantity) : bill.amount.div(computed.quantity), card: each },
     shiftable: false,
   };
+}
+
+/**
+ * A bill's line of credits bought that the statement puts no money on: the account file buys none in the cycle, or
+ * the card has no credit price to price what it buys (Flikly's packs). It read "the usage log has no such events"
+ * either way (newcomer66 M2), where the one case is a purchase the account file lacks and the other cannot be checked.
+ */
+function boughtVerdict(card: RateCard, bill: NonNullable<AlignedLine["bill"]>, unpriced: Decimal | undefined): Verdict {
+  const billed = `the bill charges ${n(bill.amount)} ${card.currency} for credits bought${bill.quantity === undefined ? "" : `, quantity ${n(bill.quantity)}`}`;
+  if (unpriced !== undefined) {
+    return { class: "unexplained", explanation: `${billed}; the account file's grants buy ${n(unpriced)} credits in this cycle, but the card gives no credit_price to price them: checked by hand, the line is listed apart with ignore in the bill mapping's activities:`, shiftable: false };
+  }
+  return { class: "missing_in_usage", explanation: `${billed}; the account file's grants buy no credits in this cycle: a purchase missing from its grants:, or dated in another cycle?`, shiftable: false };
 }
 
 /**

@@ -80,6 +80,8 @@ export interface AlignedLine {
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
+  /** A credits-bought line's credits that the account file's grants buy in the cycle where no credit price gives their money: not compared. */
+  unpricedCredits?: Decimal;
   /** Quantity of the events the log repeats (same event_id) behind this line: priced once, perhaps billed twice. */
   duplicates: Decimal;
   /** What those repeats would cost as events, when each is a flow event (components and surcharges included). */
