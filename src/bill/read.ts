@@ -213,7 +213,9 @@ function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping
       // A canonical column written otherwise (FOCUS's ChargeCategory, "Unit Price"): read as that column is the likelier
       // fix (red team, stop 36: no hint that charge_category reads FOCUS's ChargeCategory).
       const canonical = mapping.dimensions.has(column) ? undefined : canonicalSpelling(column, mapping.layout);
-      const hint = canonical === undefined ? "" : `; did you mean the column ${shown(canonical)}? (--bill-map ${canonical}=${column})`;
+      // A dimension misspelt (`resoluton`): the card's name offered, as a usage header's near miss is (newcomer66 L11).
+      const near = canonical === undefined ? nearest(name, [...known]) : undefined;
+      const hint = canonical !== undefined ? `; did you mean the column ${shown(canonical)}? (--bill-map ${canonical}=${column})` : near !== undefined ? `; did you mean ${shown(near)}?` : "";
       const where = { file, line: 1, column: index + 1 };
       const dimension = `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`;
       // The customer billed, where the bill has no account column: ignored, every customer's lines were summed into one, and a 20% overcharge of one read as 0.42% of all (newcomer54 H1).
