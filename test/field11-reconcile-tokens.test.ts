@@ -42,7 +42,7 @@ describe("reconcile on a token-priced meter", () => {
     const [tokens] = JSON.parse(r.stdout).differences;
     expect([tokens.bill_quantity, tokens.bill_amount, tokens.computed_quantity, tokens.computed_amount, tokens.delta]).toEqual(["3", "2.9", "2", "2.45", "0.45"]);
     expect(tokens.class).toBe("duplicate_events");
-    expect(tokens.explanation).toBe("the bill charges 0.45 cents more than usage and counts 1 more: exactly what the events the log repeats under an existing event_id cost (counted once by burnrate)");
+    expect(tokens.explanation).toBe("the bill charges 0.45 cents more than usage and counts 1 more: exactly what the events the log repeats under an existing event_id cost (counted once by burnrate); the first repeat at usage.csv:3:1, event_id \"r1\"");
   });
 
   it("a bill line given twice is named at both rows, and the line's several prices are said as such", async () => {

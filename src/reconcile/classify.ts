@@ -108,7 +108,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
     // What the log has on this line only as repeats of an earlier event_id (a retry routed to another model) is there,
     // counted once on the first row's line: the bill charges the repeat (red team, stop 35: "no such events").
     if (line.duplicates.gt(0)) {
-      return { class: "duplicate_events", explanation: `the bill charges ${n(bill.amount)} ${unit} for events the log has on this line only as repeats of an earlier event_id (quantity ${n(line.duplicates)}), counted once by burnrate, on the first row's line`, shiftable: false };
+      return { class: "duplicate_events", explanation: `the bill charges ${n(bill.amount)} ${unit} for events the log has on this line only as repeats of an earlier event_id (quantity ${n(line.duplicates)}), counted once by burnrate, on the first row's line${repeatAt(line)}`, shiftable: false };
     }
     if (line.meters[0] === CREDITS_BOUGHT) return boughtVerdict(card, bill, line.unpricedCredits);
     const failed = skippedVerdict(line, { step, money: step !== card.precision.step, unit, tolerated }, "missing_in_usage");
@@ -223,7 +223,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   if (gap !== undefined && pricedAtCard && line.duplicates.gt(0) && gap.eq(line.duplicates)) {
     return {
       class: "duplicate_events",
-      explanation: `the bill counts ${n(gap)} more than usage, exactly the quantity of events the log repeats under an existing event_id (counted once by burnrate)`,
+      explanation: `the bill counts ${n(gap)} more than usage, exactly the quantity of events the log repeats under an existing event_id (counted once by burnrate)${repeatAt(line)}`,
       // A boundary may move as many: it is tested, and is the reason where it explains other lines too (boundary.ts).
       shiftable: true,
     };
@@ -239,7 +239,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
       : `what the events the log repeats under an existing event_id cost, ${n(repeats)} ${unit}, ${money ? `the line's ${n(computed.amount.plus(repeats))} rounded to the nearest cent of the bill's currency (step ${n(step)})` : `within the card's step of ${n(step)}`}`;
     return {
       class: "duplicate_events",
-      explanation: `the bill charges ${n(delta)} ${unit} more than usage${quantityKnown ? ` and counts ${n(line.duplicates)} more` : ""}: ${cost} (counted once by burnrate)`,
+      explanation: `the bill charges ${n(delta)} ${unit} more than usage${quantityKnown ? ` and counts ${n(line.duplicates)} more` : ""}: ${cost} (counted once by burnrate)${repeatAt(line)}`,
       shiftable: true,
     };
   }
@@ -345,6 +345,12 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
     prices: { bill: bill.quantity !== undefined && !bill.quantity.isZero() ? bill.amount.div(bill.quantity) : bill.amount.div(computed.quantity), card: each },
     shiftable: false,
   };
+}
+
+/** Where a line's first repeat is, its event id named: what to send the provider (newcomer66 L8: found by hand). */
+function repeatAt(line: AlignedLine): string {
+  const first = line.firstRepeat;
+  return first === undefined ? "" : `; the first repeat at ${formatLocation(first.origin)}, event_id ${shown(first.eventId)}`;
 }
 
 /**

@@ -225,6 +225,8 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
       const skipped = scan.skipped.get(id);
       if (repeated) {
         line.duplicates = repeated;
+        const first = scan.firstRepeats.get(id);
+        if (first !== undefined) line.firstRepeat = first;
         const amount = scan.duplicateAmounts.get(id);
         if (amount !== undefined) line.duplicateAmount = amount;
       }

@@ -80,6 +80,8 @@ export interface AlignedLine {
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
+  /** The line's first repeat of an earlier event_id, where it has repeats. */
+  firstRepeat?: FirstRepeat;
   /** A credits-bought line's credits that the account file's grants buy in the cycle where no credit price gives their money: not compared. */
   unpricedCredits?: Decimal;
   /** Quantity of the events the log repeats (same event_id) behind this line: priced once, perhaps billed twice. */
@@ -267,4 +269,10 @@ export interface IgnoredRows {
   cycleStart: Instant | undefined;
   rows: number;
   amount: Decimal;
+}
+
+/** A row that repeats an earlier event_id: its id and where it is. */
+export interface FirstRepeat {
+  eventId: string;
+  origin: Location;
 }

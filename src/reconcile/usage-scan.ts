@@ -16,7 +16,7 @@ import { readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { gaveUp, NeedsFullParser, plainGivesUp } from "../usage/plain-csv.js";
 import type { Aligner } from "./align.js";
-import type { SkippedOnLine } from "./types.js";
+import type { FirstRepeat, SkippedOnLine } from "./types.js";
 import { NearSums } from "./near-sums.js";
 
 interface RepeatsAndBoundaryEvents {
@@ -27,6 +27,8 @@ interface RepeatsAndBoundaryEvents {
    * per-event rounding included), where every repeat of the line is a flow event; absent otherwise.
    */
   duplicateAmounts: Map<string, Decimal>;
+  /** Each line's first repeat: its event id and row, for a finance analyst to name to the provider (newcomer66 L8). */
+  firstRepeats: Map<string, FirstRepeat>;
   /** The flow events near the boundaries, summed per line key between the hypotheses' cuts. */
   near: NearSums;
   /** The repeats among them, summed so: a cut that moves a repeat moves it onto another cycle's line. */
@@ -186,6 +188,10 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
   const { card, calendar, aligner } = request;
   const duplicates = new Map<string, Decimal>();
   const duplicateAmounts = new Map<string, Decimal>();
+  const firstRepeats = new Map<string, FirstRepeat>();
+  const repeatOf = (id: string, event: UsageEvent) => {
+    if (!firstRepeats.has(id) && event.eventId !== undefined) firstRepeats.set(id, { eventId: event.eventId, origin: event.origin });
+  };
   const unpriced = new Set<string>();
   const near = request.cuts;
   const nearRepeats = new NearSums(request.calendar, request.shifts);
@@ -206,13 +212,17 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
     if (cycle >= 0 && seen.repeats(event)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
+      repeatOf(id, event);
       if (flow && !unpriced.has(id)) {
         const around = nearBoundaries(event, request);
         // A bill itemised by component bills a repeat's tokens on each component's line: each is its repeat there,
         // where the meter's own line (the free requests) was the only place a repeat was found (newcomer, stop 35).
         for (const part of byItem(book, card, event, dims, aligner)) {
           const partId = aligner.id(cycle, event.account, part.item, dims);
-          if (part.item !== event.meter) duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
+          if (part.item !== event.meter) {
+            duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
+            repeatOf(partId, event);
+          }
           duplicateAmounts.set(partId, (duplicateAmounts.get(partId) ?? ZERO).plus(part.amount));
           const key = aligner.key(event.account, part.item, dims);
           for (const b of around) nearRepeats.add(b, key, { at: event.at, quantity: part.quantity, amount: part.amount });
@@ -233,7 +243,7 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
       for (const b of around) near.add(b, key, { at: event.at, quantity: part.quantity, amount: part.amount });
     }
   }
-  return { duplicates, duplicateAmounts, near, nearRepeats };
+  return { duplicates, duplicateAmounts, firstRepeats, near, nearRepeats };
 }
 
 /**
