@@ -85,8 +85,14 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
 
   const { attention, paymentsDiffer, failingCredits } = summarize(result);
   if (attention.length > 0) {
-    const first = largest(attention, card);
-    throw new Finding(`${attention.length} bill difference(s) need attention; ${attention.length === 1 ? "first" : "largest"}: ${formatInstant(first.cycleStart)} ${meterName(first)}${first.line.account === undefined ? "" : ` (${first.line.account})`} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
+    const named = (d: Difference) => `${formatInstant(d.cycleStart)} ${meterName(d)}${d.line.account === undefined ? "" : ` (${d.line.account})`} ${d.class}${d.withinTolerance ? "" : ", over tolerance"}`;
+    // Without a credit price, credits and money have no common measure: the largest of each is named (newcomer66 L10:
+    // a 20 USD pack named the largest beside a 0.9-credit drift).
+    const inCredits = attention.filter((d) => !d.line.money);
+    const inMoney = attention.filter((d) => d.line.money);
+    const apart = card.creditPrice === undefined && inCredits.length > 0 && inMoney.length > 0;
+    const which = attention.length === 1 ? `first: ${named(attention[0]!)}` : apart ? `largest in ${card.unit}: ${named(largest(inCredits, card))}; in ${card.currency}: ${named(largest(inMoney, card))}` : `largest: ${named(largest(attention, card))}`;
+    throw new Finding(`${attention.length} bill difference(s) need attention; ${which}`);
   }
   if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
   if (failingCredits > 0) {
