@@ -9,7 +9,7 @@ import { replayRunInputs } from "./run-inputs.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
 import { idleIn, lookalikeAccounts, lookalikeWarnings } from "../account/lookalikes.js";
 import type { Io } from "../io.js";
-import { ZERO, type Decimal } from "../money.js";
+import { formatExact, ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
@@ -94,7 +94,12 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     const which = attention.length === 1 ? `first: ${named(attention[0]!)}` : apart ? `largest in ${card.unit}: ${named(largest(inCredits, card))}; in ${card.currency}: ${named(largest(inMoney, card))}` : `largest: ${named(largest(attention, card))}`;
     throw new Finding(`${attention.length} bill difference(s) need attention; ${which}`);
   }
-  if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
+  if (paymentsDiffer) {
+    // What each side holds, the grants by kind: which purchase is missing was found by hand (newcomer66 L9).
+    const p = result.payments!;
+    const kinds = p.byKind.length === 0 ? "" : ` (${p.byKind.map((k) => `${k.kind} ${formatExact(k.credits)}`).join(", ")})`;
+    throw new Finding(`the bill's payments differ from the grants in the account file: ${p.rows} payment row(s) of ${formatExact(p.bill)} ${card.unit} on the bill; ${formatExact(p.granted)} granted by the account file in these cycles${kinds}`);
+  }
   if (failingCredits > 0) {
     const first = result.credits[0]!;
     throw new Finding(`${failingCredits} credit(s) on the bill need attention (the bill mapping's credits: fail); first: ${first.origin.file}:${first.origin.line} ${first.activity}`);

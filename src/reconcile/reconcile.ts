@@ -131,7 +131,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       computed: { units: sumOf(lines.filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)), money: lines.some((l) => l.money && l.computed !== undefined), inCurrency: compared.map((c) => c.computedMoney) },
     }),
     payments: bill.layout === "ledger"
-      ? { bill: sumOf(payments.map((p) => p.amount)), granted: sumOf(compared.map((c) => c.granted)), rows: payments.length }
+      ? { bill: sumOf(payments.map((p) => p.amount)), granted: sumOf(compared.map((c) => c.granted.total)), byKind: kindsOf(compared.flatMap((c) => c.granted.byKind)), rows: payments.length }
       : undefined,
   };
 }
@@ -163,7 +163,7 @@ interface Compared {
   /** The boundary shift found for the group, whose lines are then at the bill's cut. */
   shift: BoundaryFound | undefined;
   outsideBill: Reconciliation["outsideBill"];
-  granted: Decimal;
+  granted: Granted;
   /** The compared lines' computed amounts in the card's currency; undefined where a cycle's version has no credit price. */
   computedMoney: Decimal | undefined;
 }
@@ -502,8 +502,22 @@ function outsideBill(statement: CutStatement, cycles: ReadonlySet<number>, accou
   return [...byCycle].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
-function granted(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Decimal {
-  return sumOf(statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED).map((g) => g.granted))));
+/** The credits the account file grants in the compared cycles (the plan's included ones aside), in all and by grant kind. */
+interface Granted {
+  total: Decimal;
+  byKind: readonly { kind: string; credits: Decimal }[];
+}
+
+function granted(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Granted {
+  const rows = statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED && !g.granted.isZero())));
+  return { total: sumOf(rows.map((g) => g.granted)), byKind: kindsOf(rows.map((g) => ({ kind: g.kind, credits: g.granted }))) };
+}
+
+/** Credits summed by grant kind, in the order the kinds first come. */
+function kindsOf(grants: readonly { kind: string; credits: Decimal }[]): { kind: string; credits: Decimal }[] {
+  const byKind = new Map<string, Decimal>();
+  for (const g of grants) byKind.set(g.kind, (byKind.get(g.kind) ?? ZERO).plus(g.credits));
+  return [...byKind].map(([kind, credits]) => ({ kind, credits }));
 }
 
 function byText(a: string, b: string): number {

@@ -211,7 +211,7 @@ export interface Reconciliation {
   /** The rows a bill mapping ignores, summed by activity, account (where the bill names accounts) and cycle. */
   ignored: IgnoredRows[];
   /** A ledger's Payment rows against the grants of the account file, over the bill's cycles. */
-  payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
+  payments: { bill: Decimal; granted: Decimal; byKind: readonly { kind: string; credits: Decimal }[]; rows: number } | undefined;
   /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
   fallbacks: readonly FallbackNearMiss[];
   /** What the replay of the usage read: its accounts (for the warning of a customer spelled two ways, as statement's) and its rows, with those left out before the first cycle (--skip-before-anchor) and those counted once as repeats. */
