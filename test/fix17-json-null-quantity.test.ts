@@ -41,3 +41,18 @@ describe("JSON Lines: a quantity written null", () => {
     expect([run.code, run.stderr]).toEqual([0, ""]);
   });
 });
+
+// red66: rows skip_rows: leaves out were still told as "priced as one event" by the null note.
+describe("JSON Lines: rows of null quantity that skip_rows: leaves out", () => {
+  it("are told skipped, not priced", async () => {
+    const usage = folder([read(1, 10), read(2, null), read(3, ""), read(4, 2)]);
+    const { writeFileSync: write } = await import("node:fs");
+    write(`${usage}.mapping.yaml`, 'columns: { timestamp: ts, meter: event, quantity: count }\nskip_rows: { count: [""] }\n');
+    const run = await statement(usage);
+    expect(run.code).toBe(0);
+    // The third field of the header (ts, event, count, project) is the column a JSON line's cell is told at.
+    expect(run.stderr).toBe(`burnrate: note: 2 rows of ${usage} skipped as not usage by skip_rows: (count ""; the first at ${usage}:2:3): neither charged nor counted toward a quota\n`);
+    // 10 + 2 reads at 0.01.
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("0.12");
+  });
+});

@@ -44,7 +44,10 @@ export class LineKinds {
       // A record of one empty cell is a blank line to a CSV reader: the parse gives such a file to the plain reader.
       if (known.keyOf.length === 1 && (only < 0 || starts[only] === ends[only])) return undefined;
       if (!scopesWritten(known, bytes)) return undefined;
-      this.rows.countPlaced(known.places, line, known.quantity < 0 || starts[known.quantity] === ends[known.quantity]);
+      const noQuantity = known.quantity < 0 || starts[known.quantity] === ends[known.quantity];
+      // A line of no quantity may be one skip_rows: leaves out, which is not told as one event: the parse reads it (ObjectRows.counted).
+      if (noQuantity && this.rows.skipsAny) return undefined;
+      this.rows.countPlaced(known.places, line, noQuantity);
       return known;
     }
     return undefined;

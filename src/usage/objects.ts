@@ -200,9 +200,28 @@ export class ObjectRows {
 
   /** A row's record counted (its quantity, or that it has none) and given; `fields` are the fields the row has. */
   private counted(record: string[], fields: Named, line: number, out: PlainRecord[]): void {
+    // A row skip_rows: leaves out is no event: its quantity is not told as one (red66: the note's own fix, skip_rows: { q: [""] }, left the rows counted).
+    if (this.skips(record)) {
+      out.push({ record, line });
+      return;
+    }
     if (this.quantityAt !== undefined) this.countQuantity(fields, line, record[this.quantityAt]!);
     else this.countUncounted(line);
     out.push({ record, line });
+  }
+
+  /** Whether the mapping skips rows by a column's values. */
+  get skipsAny(): boolean {
+    return (this.mapping.skipRows?.size ?? 0) > 0;
+  }
+
+  /** Whether a `skip_rows:` value leaves the row out, as the reader will (read.ts `skipped`). */
+  private skips(record: readonly string[]): boolean {
+    for (const [column, values] of this.mapping.skipRows ?? []) {
+      const i = this.at.get(column);
+      if (i !== undefined && values.has(record[i] ?? "")) return true;
+    }
+    return false;
   }
 
   /**
