@@ -204,3 +204,15 @@ describe("reconcile: a plan fee billed at another price", () => {
     expect((await feeOf("25")).explanation).toBe("the bill charges 25 USD as plan fees, where the card prices plan pro's fee at 20 USD: the card may be out of date, or the account on another plan");
   });
 });
+
+// red66b M15: a fee billed at 0 where the account's plan costs 20 is Free's fee.
+describe("reconcile: a plan fee billed at nothing", () => {
+  it("names the free plan", async () => {
+    const bill = "period_start,activity,model,provider,quantity,amount,currency\n2026-11,Input tokens,gpt-4o,openai,30000,7.5,cents\n2026-11,Output tokens,gpt-4o,openai,6000,6,cents\n2026-11,Pro plan,,,1,0,USD\n";
+    const [fee, ...rest] = differences((await reconcile(folder(bill, ACTIVITIES), "--format", "json")).stdout);
+    expect(rest).toEqual([]);
+    expect(fee!.explanation).toBe(
+      "the bill charges 0 USD as plan fees, where the card prices plan pro's fee at 20 USD: 0 USD is plan free's fee on the card: the account on free in this cycle, a plan change the account file does not have (changes:)? The usage refused on other lines would then be priced",
+    );
+  });
+});

@@ -114,3 +114,24 @@ describe("a file's mapping naming a layout its folder's mapping does not (red66)
     }
   });
 });
+
+// red66b H1: a layout named by --mapping lay over the file's own mapping, whose skip_rows: and timestamp_zone: were lost
+// in silence, where --layout naming it keeps them: both are run-wide, and lie under every mapping.
+describe("a layout named by --mapping", () => {
+  it("lies under the file's own mapping, as --layout does", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "exports");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "spend.csv"), `${readFileSync(join(LAYOUTS, "litellm/spend-logs.csv"), "utf8")}r-5,acompletion,hashed-key,0.001,1200,1000,200,2026-11-30 22:00:00.000,2026-11-30 22:00:01.000,gpt-4o,gpt-4o,openai,u-1,,,error\n`);
+    // The file's own keys: its failed and errored calls skipped, its times New York's.
+    writeFileSync(join(dir, "spend.csv.mapping.yaml"), "skip_rows: { status: [failure, error] }\ntimestamp_zone: America/New_York\n");
+    const run = join(dir, "..", "lite.yaml");
+    writeFileSync(run, "layout: litellm\n");
+    const flagged = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
+    const mapped = await burnrate(["statement", ...ACCOUNT, "--mapping", run, "--usage", dir, "--format", "json"]);
+    expect([mapped.code, flagged.code]).toEqual([0, 0]);
+    expect(mapped.stdout).toBe(flagged.stdout);
+    expect(mapped.stderr).toBe(flagged.stderr);
+    // Both rows the file's skip_rows: names were skipped: r-4 (failure) and r-5 (error).
+    expect(flagged.stderr).toContain("2 rows of");
+  });
+});

@@ -104,6 +104,14 @@ describe("a folder's mapped column that one daily file lacks", () => {
     expect(r.stderr).toBe(`burnrate: error: usage/2026-09-01.csv:1:10: the header of usage/2026-09-01.csv has "N" where the folder's mapping reads quantity from "n" (usage/burnrate.mapping.yaml:1:51): a typo in this file's header? (expected the column named "n", as the folder's mapping names it; or a mapping of this file alone beside it, 2026-09-01.csv.mapping.yaml with columns: { quantity: N }, found "N")\n`);
   });
 
+  it("counts a quoted header's quotes in the column it names (red66b)", async () => {
+    // `"ts","event",` is 13 characters: the quoted "N" starts at column 14.
+    const day = CSV["usage/2026-09-01.csv"].replace("ts,event,project,id", '"ts","event","N","project","id"').replaceAll(",data_read,alpha,", ",data_read,5,alpha,");
+    const r = await statement(folder({ ...CSV, "usage/2026-09-01.csv": day, "usage/burnrate.mapping.yaml": FOLDER_MAPPING }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: usage\/2026-09-01\.csv:1:14: the header of usage\/2026-09-01\.csv has "N" where the folder's mapping reads quantity from "n"/);
+  });
+
   it("refuses a file's own mapping that undoes a key no mapping under it names", async () => {
     const r = await statement(folder({ "usage/2026-09-01.csv": CSV["usage/2026-09-01.csv"], "usage/2026-09-01.csv.mapping.yaml": `columns: { timestamp: ts, meter: event, event_id: id, quantity: "" }\n` }));
     expect(r.code).toBe(2);

@@ -16,7 +16,7 @@ describe("rows of no quantity among rows of the same meter that give one (newcom
   const rows = ["2026-11-02T10:00:00Z,caption,2,short", "2026-11-02T11:00:00Z,split,,short", "2026-11-03T10:00:00Z,caption,,short", "2026-11-04T10:00:00Z,caption,3,short", "2026-11-04T11:00:00Z,split,,short"];
   // split's rows leave the cell empty too: a skip_rows: of the empty cell would leave them out with caption's (red66 M6).
   const note = (file: string, line: number) =>
-    `burnrate: note: 1 row of meter "caption" has no quantity ("billable_qty" empty or left out; the first at ${file}:${line}:1), where its other rows give one: it is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } would also leave out the rows of "split", which give none: the export's count is the fix\n`;
+    `burnrate: note: 1 row of meter "caption" has no quantity ("billable_qty" empty, null or left out; the first at ${file}:${line}:1), where its other rows give one: it is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } would also leave out the rows of "split", which give none: the export's count is the fix\n`;
   const mapping = join(dir, "m.yaml");
   writeFileSync(mapping, "columns: { timestamp: created_at, meter: operation, quantity: billable_qty }\n");
   const caption = (out: string) => {
@@ -58,12 +58,12 @@ describe("rows of no quantity among rows of the same meter that give one (newcom
     writeFileSync(join(folder, "2026-11-02.csv"), `${header}\n2026-11-02T10:00:00Z,caption,2,short\n`);
     writeFileSync(join(folder, "2026-11-03.csv"), `${header}\n2026-11-03T09:00:00Z,caption,4,short\n2026-11-03T10:00:00Z,caption,,short\n`);
     writeFileSync(join(folder, "2026-11-04.csv"), `${header}\n2026-11-04T09:00:00Z,caption,1,short\n2026-11-04T10:00:00Z,caption,,short\n`);
-    // A day none of whose rows gives a quantity is a day without the column: the folder's own note's (folder-columns.ts).
+    // A day of the column, empty on every row, is told too (red66b H1: it was taken for a day without the column).
     writeFileSync(join(folder, "2026-11-05.csv"), `${header}\n2026-11-05T10:00:00Z,caption,,short\n`);
     const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      `burnrate: note: 2 rows of meter "caption" in 2 files have no quantity ("billable_qty" empty or left out; the first at ${join(folder, "2026-11-03.csv")}:3:1), where its other rows give one: each is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } in the usage mapping leaves such rows out where they are not usage\n`,
+      `burnrate: note: 3 rows of meter "caption" in 3 files have no quantity ("billable_qty" empty, null or left out; the first at ${join(folder, "2026-11-03.csv")}:3:1), where its other rows give one: each is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { billable_qty: [""] } in the usage mapping leaves such rows out where they are not usage\n`,
     );
     // 2 + 4 + 1 + 1 + 1 + 1 minutes at 0.2.
     expect(caption(r.stdout)).toEqual([["10", "2"]]);
@@ -78,7 +78,7 @@ describe("rows of no quantity among rows of the same meter that give one (newcom
     writeFileSync(join(folder, "b.csv"), "created_at,operation,secs,workflow\n2026-11-03T10:00:00Z,caption,,short\n2026-11-03T11:00:00Z,caption,3,short\n");
     writeFileSync(join(folder, "b.csv.mapping.yaml"), "columns: { quantity: secs }\n");
     const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
-    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 1 row of meter "caption" has no quantity ("secs" empty or left out; the first at ${join(folder, "b.csv")}:2:1), where its other rows give one: it is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { secs: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
+    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 1 row of meter "caption" has no quantity ("secs" empty, null or left out; the first at ${join(folder, "b.csv")}:2:1), where its other rows give one: it is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { secs: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
     // 2 + 1 + 3 minutes at 0.2.
     expect(caption(r.stdout)).toEqual([["6", "1.2"]]);
   });

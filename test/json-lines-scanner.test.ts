@@ -160,7 +160,8 @@ describe("JSON Lines on the row scanner, against the plain reader", () => {
     const scanner = told();
     expect(await scanned(Buffer.from(text), [40], scanner.opts)).toEqual(expected);
     const notes = (skipped: SkippedRows) => skipped.notes().map((n) => n.replace(/\S*u\d+\.jsonl|\S*usage\.jsonl/g, "FILE"));
-    expect(notes(plain.skipped)).toEqual(['burnrate: note: 2 rows of FILE have no quantity ("quantity" null or empty; the first at FILE:2:1): each is priced as one event, as an empty quantity is\n']);
+    // Told by meter since stop 66, data_read's first row giving a quantity (newcomer66 H1): the null and the "".
+    expect(notes(plain.skipped)).toEqual(['burnrate: note: 2 rows of meter "data_read" have no quantity ("quantity" empty, null or left out; the first at FILE:2:1), where its other rows give one: each is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { quantity: [""] } in the usage mapping leaves such rows out where they are not usage\n']);
     expect(notes(scanner.skipped)).toEqual(notes(plain.skipped));
   });
 

@@ -58,3 +58,24 @@ describe("a list written without brackets in block style", () => {
     expect(r.stderr).toBe(`burnrate: error: ${mapping}:2:11: wrong type (expected a list, in brackets: [500, 404], found "500,404")\n`);
   });
 });
+
+// red66b M8: a quoted text where a list is expected is one item, commas and all; a list of mappings is not split.
+describe("a scalar where a list is expected", () => {
+  const refused = async (mappingText: string) => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const mapping = join(mkdtempSync(join(tmpdir(), "yaml66-scalar-")), "m.yaml");
+    writeFileSync(mapping, mappingText);
+    const r = await burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--usage", join(ROOT, "fixtures/layouts/canonical.csv"), "--mapping", mapping]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    return r.stderr.replace(`${mapping}:`, "m.yaml:");
+  };
+
+  it("offers a quoted text as one item in brackets", async () => {
+    expect(await refused('skip_rows:\n  error: "Rate limit exceeded, retry later"\n')).toBe(`burnrate: error: m.yaml:2:10: wrong type (expected a list, in brackets: ["Rate limit exceeded, retry later"], found "Rate limit exceeded, retry later")\n`);
+  });
+
+  it("offers a plain word as a list of one", async () => {
+    expect(await refused("ignore_columns: spend\n")).toBe(`burnrate: error: m.yaml:1:17: wrong type (expected a list, in brackets: [spend], found "spend")\n`);
+  });
+});

@@ -372,7 +372,7 @@ function boughtVerdict(card: RateCard, bill: NonNullable<AlignedLine["bill"]>, u
  * in its currency (newcomer66 L7: 3500 for 35), or else the card out of date.
  */
 function feeCause(card: RateCard, fee: { billed: Decimal; owed: Decimal; plans: readonly string[] }): string {
-  const others = [...card.plans.values()].filter((plan) => !fee.plans.includes(plan.key) && !plan.price.isZero() && plan.price.eq(fee.billed)).map((plan) => plan.key);
+  const others = [...card.plans.values()].filter((plan) => !fee.plans.includes(plan.key) && plan.price.eq(fee.billed)).map((plan) => plan.key);
   if (others.length > 0) {
     const named = others.join(" or ");
     return `${n(fee.billed)} ${card.currency} is plan ${named}'s fee on the card: the account on ${named} in this cycle, a plan change the account file does not have (changes:)? The usage refused on other lines would then be priced`;

@@ -63,6 +63,11 @@ export class FolderColumns {
     } else if (!entry.lacking.includes(column.file)) entry.having.add(column.file);
   }
 
+  /** The files that lack the folder mapping's column for `canonical`. */
+  lacking(canonical: FolderColumn["canonical"]): Set<string> {
+    return new Set([...this.columns.values()].filter((entry) => entry.column.canonical === canonical).flatMap((entry) => entry.lacking));
+  }
+
   /** Refuse a column no file had, at the folder mapping's key; the notes of those some files lacked. */
   notes(): string[] {
     const notes: string[] = [];

@@ -1,5 +1,5 @@
 import { layoutReading } from "./layout-residue.js";
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
 import { folderMapping, undoHint } from "./sources.js";
@@ -220,7 +220,10 @@ function mappedColumnMissing(missing: Canonical, source: string, place: Place, h
   const near = nearMissAmong(source, header);
   // A folder's mapping reads every daily file of it: a near miss in one file's header is that file's typo, not the
   // mapping's, which the folder's other files read (newcomer66 M3: told to rename the folder's key to the typo).
-  if (near !== undefined && !("flag" in place) && place.file === folderMapping(file)) {
+  // Not between short names, which one edit joins too easily (red66b: `id` and `ip`, whose per-file mapping read ips
+  // as event ids), but a name in another case (`N` for `n`) is the same name.
+  const typo = near !== undefined && (source.length >= 4 || near.toLowerCase() === source.toLowerCase());
+  if (typo && !("flag" in place) && place.file === folderMapping(file)) {
     return new UserError(
       `the header of ${file} has ${shown(near)} where the folder's mapping reads ${missing} from ${shown(source)} (${formatPlace(place)}): a typo in this file's header?`,
       { file, line: 1, column: headerColumn(header, near, file) },
@@ -477,8 +480,42 @@ export function columnsNothingReads(layout: Layout, width: number): Uint8Array {
   return unread;
 }
 
-/** Where a header's cell starts in a CSV file's first line (its names joined by commas, as the plain reader reads them); 1 in a file of records. */
+/**
+ * Where a header's cell starts in a CSV file's first line, quotes and all (red66b: a quoted cell before it was counted
+ * two characters short); 1 in a file of records, or one not read here (gzip, a pipe).
+ */
 function headerColumn(header: readonly string[], name: string, file: string): number {
-  const i = header.indexOf(name);
-  return /\.csv(\.gz)?$/i.test(file) && i >= 0 ? header.slice(0, i).reduce((at, cell) => at + cell.length + 1, 1) : 1;
+  if (!/\.csv$/i.test(file) || !header.includes(name)) return 1;
+  let line: string;
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const bytes = Buffer.alloc(1 << 16);
+      line = bytes.toString("utf8", 0, readSync(fd, bytes, 0, bytes.length, 0)).split(/\r?\n/, 1)[0]!.replace(/^\ufeff/, "");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return 1;
+  }
+  for (let at = 0; at <= line.length; ) {
+    const quoted = line[at] === '"';
+    let end = at;
+    let text = "";
+    if (quoted) {
+      for (end = at + 1; end < line.length; end++) {
+        if (line[end] === '"' && line[end + 1] === '"') (text += '"'), end++;
+        else if (line[end] === '"') break;
+        else text += line[end];
+      }
+      end = line.indexOf(",", end);
+    } else {
+      end = line.indexOf(",", at);
+      text = line.slice(at, end < 0 ? line.length : end);
+    }
+    if (text === name) return at + 1;
+    if (end < 0) break;
+    at = end + 1;
+  }
+  return 1;
 }

@@ -65,6 +65,8 @@ export interface ColumnMapping {
   preferred?: ReadonlyMap<string, readonly string[]>;
   /** A layout's columns that name whom a row is for, with what each holds, the likeliest account first: offered where a run needs an account column and none is read (account-column.ts). A layout's only. */
   accountSources?: ReadonlyMap<string, string>;
+  /** Canonical columns a layer undid (`columns: { quantity: "" }`): the file is read as one without them, said by its own mapping. */
+  undone?: ReadonlySet<Canonical>;
   /** A mapping file's `layout:`, with where it is written: another layer naming another layout is refused there. */
   layout?: { name: string; at: Location };
   /** A layout's rows that each sum many events without counting them (a usage report's buckets): what such a row is, for the note that says each was counted as one event. */
@@ -252,13 +254,15 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
   return (file) => {
     const files = [folderMapping(file), file === "-" ? undefined : mappingNamed(file), input.mappingFile];
     const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
+    const runWide = input.mappingFile === undefined ? undefined : layers.at(-1);
     const named = oneLayout(input.layout, layers);
     const layout = named === undefined ? NO_MAPPING : usageLayout(named);
-    // The layout lies under the least specific layer that names it (`--layout`: under all): a folder's keys below a
-    // file's `layout:` stay below it, as written for the folder's other exports (red66: a folder's timestamp_zone:,
-    // skip_rows: or meter: read a LiteLLM file of its own mapping in silence), and a folder's keys over its own
-    // `layout:` stay over it in a file that names it again (red65 M2).
-    const at = input.layout === undefined ? layers.findIndex((layer) => layer.layout !== undefined) : 0;
+    // The layout lies under the least specific layer that names it (`--layout`, and `--mapping`'s, which is as
+    // run-wide: under all, red66b H1): a folder's keys below a file's `layout:` stay below it, as written for the
+    // folder's other exports (red66: a folder's timestamp_zone:, skip_rows: or meter: read a LiteLLM file of its own
+    // mapping in silence), and a folder's keys over its own `layout:` stay over it in a file that names it again (red65 M2).
+    const first = layers.findIndex((layer) => layer.layout !== undefined);
+    const at = input.layout !== undefined || (first >= 0 && layers[first] === runWide) ? 0 : first;
     const below = at < 0 ? layers : layers.slice(0, at);
     const under = below.reduce((base, over) => layered(base, over), NO_MAPPING);
     const over = at < 0 ? [] : layers.slice(at);
@@ -309,6 +313,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     meterValues: new Map([...base.meterValues, ...over.meterValues]),
     ...(base.dimensionValues === undefined && over.dimensionValues === undefined ? {} : { dimensionValues: layeredValues(base.dimensionValues, over.dimensionValues) }),
     ignore: passedOver(base, over),
+    ...undoneUnder(base, over),
     ...((over.rows ?? base.rows) === undefined ? {} : { rows: over.rows ?? base.rows }),
     ...timestampUnitUnder(base, over, columns.timestamp),
     ...((over.timestampZone ?? base.timestampZone) === undefined ? {} : { timestampZone: over.timestampZone ?? base.timestampZone }),
@@ -326,6 +331,13 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(places === undefined ? {} : { places: { ...places, columns: Object.fromEntries(Object.entries(places.columns).filter(([c]) => c in columns)) } }),
     ...hiddenValues(base, over),
   };
+}
+
+/** The canonical columns undone by `over` (a `columns:` source of ""), or by a layer under it and not named again. */
+function undoneUnder(base: ColumnMapping, over: ColumnMapping): Pick<ColumnMapping, "undone"> {
+  const undone = new Set([...(base.undone ?? [])].filter((c) => over.columns[c] === undefined));
+  for (const [canonical, source] of Object.entries(over.columns)) if (source === "") undone.add(canonical as Canonical);
+  return undone.size === 0 ? {} : { undone };
 }
 
 /**

@@ -37,14 +37,9 @@ export class QuantityTally {
     seen.empty += rows;
   }
 
-  /**
-   * The file's tally where one of its rows gave a quantity: a file none of whose rows gives one is a file without the
-   * column (a JSON field no object has, a day's mapping undoing the folder's key), whose own note is the folder's
-   * (folder-columns.ts), or one whose rows are all events.
-   */
+  /** The file's tally, where it has rows. */
   result(): QuantityGaps | undefined {
-    if (![...this.byMeter.values()].some((seen) => seen.given)) return undefined;
-    return { file: this.file, column: this.column, meters: [...this.byMeter].map(([meter, seen]) => ({ meter, ...seen })) };
+    return this.byMeter.size === 0 ? undefined : { file: this.file, column: this.column, meters: [...this.byMeter].map(([meter, seen]) => ({ meter, ...seen })) };
   }
 }
 
@@ -59,11 +54,16 @@ export class QuantityGapNotes {
     this.files.set(gaps.file, gaps);
   }
 
-  /** The notes, but of the files in `told`, whose rows of no quantity a note of their own tells (a JSON null's). */
-  notes(told: ReadonlySet<string>): string[] {
+  /**
+   * The notes, but of the files in `lacking`, which have no quantity column at all (a JSON field no object has, where
+   * a folder's mapping names it): the folder's own note tells them (folder-columns.ts). A day of the column, empty on
+   * every row, is told (red66b H1: taken for a day without the column, 3 rows of seconds were billed as 3 in silence).
+   * `covered`: the files each of whose rows of no quantity these notes tell, whose own note of them would repeat it.
+   */
+  notes(lacking: ReadonlySet<string>): { notes: string[]; covered: Set<string> } {
+    const told = [...this.files.values()].filter((gaps) => !lacking.has(gaps.file));
     const meters = new Map<string, { rows: number; first: Location | undefined; column: string | undefined; files: number; given: boolean }>();
-    for (const gaps of this.files.values()) {
-      if (told.has(gaps.file)) continue;
+    for (const gaps of told) {
       for (const { meter, empty, first, given } of gaps.meters) {
         let seen = meters.get(meter);
         if (seen === undefined) meters.set(meter, (seen = { rows: 0, first: undefined, column: undefined, files: 0, given: false }));
@@ -78,18 +78,21 @@ export class QuantityGapNotes {
         }
       }
     }
+    const noted = (meter: string) => meters.get(meter)!.given;
+    const covered = new Set(told.filter((gaps) => gaps.meters.every((m) => m.empty === 0 || noted(m.meter))).map((gaps) => gaps.file));
     // Meters whose rows all leave the quantity out are counted in events: a skip_rows: of the empty cell would leave them out too (red66 M6).
     const counted = [...meters].filter(([, seen]) => seen.rows > 0 && !seen.given).map(([meter]) => shown(meter));
-    return [...meters].flatMap(([meter, { rows, first, column, files, given }]) => {
+    const notes = [...meters].flatMap(([meter, { rows, first, column, files, given }]) => {
       if (rows === 0 || !given) return [];
       const them = `${rows.toLocaleString("en-US")} ${rows === 1 ? "row" : "rows"} of meter ${shown(meter)}${files > 1 ? ` in ${files} files` : ""}`;
       const skip = counted.length === 0
         ? `skip_rows: { ${column}: [""] } in the usage mapping leaves such rows out where they are not usage`
         : `skip_rows: { ${column}: [""] } would also leave out the rows of ${counted.join(", ")}, which give none: the export's count is the fix`;
       return [
-        `burnrate: note: ${them} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(column)} empty or left out; the first at ${formatLocation(first!)}), where its other rows give one: ${rows === 1 ? "it is" : "each is"} read as one event, a quantity of 1; an export that lost the count is most often short there, and ${skip}\n`,
+        `burnrate: note: ${them} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(column)} empty, null or left out; the first at ${formatLocation(first!)}), where its other rows give one: ${rows === 1 ? "it is" : "each is"} read as one event, a quantity of 1; an export that lost the count is most often short there, and ${skip}\n`,
       ];
     });
+    return { notes, covered };
   }
 }
 

@@ -219,6 +219,8 @@ export class SkippedRows {
    * folder mapping's column that no file of the run had is refused here, once every file was read.
    */
   notes(card?: RateCard): string[] {
+    // A JSON file's rows of null quantity that the notes by meter tell are not told again by the file's own note (red66 L8).
+    const gaps = this.gaps.notes(this.folderColumns.lacking("quantity"));
     return [
       ...(card === undefined ? [] : detailsInsideNotes(this.mappings, card)),
       ...this.folderColumns.notes(),
@@ -233,8 +235,8 @@ export class SkippedRows {
         const cells = [...new Set(files.flatMap((f) => f.cells))].map((cell) => shown(cell)).join(" or ");
         return `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${column} ${cells}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`;
       }),
-      ...this.gaps.notes(new Set(this.quantityless.keys())),
-      ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
+      ...gaps.notes,
+      ...acrossFiles([...this.quantityless.values()].filter((f) => !gaps.covered.has(f.first.file)), (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
       ...acrossFiles([...this.unpriced.values()], (u) => `${u.meter}\u0000${u.component}`).map(({ rows, first, files, meter, component }) =>
         `burnrate: note: ${rowsOf(rows, first, files)} of meter ${shown(meter)} ${rows === 1 ? "carries" : "carry"} a count of ${component} (the first at ${formatLocation(first)}${filesText(files)}), which the meter does not price: read by nothing, such rows priced by their quantity alone; if the meter charges them, price it by the component (components: [${component}]) or read its quantity from that column\n`),
       ...[...this.large.values()].map(largeGroupsNote),

@@ -140,9 +140,8 @@ export function list<T>(item: Codec<T>, options: { minItems?: number; descriptio
   return {
     decode(node, ctx) {
       // A key of no value (`grants:` and nothing under it): said so, where "found \"\"" read as a text (newcomer66 L12).
-      if (isScalar(node) && node.type === "PLAIN" && node.source === "") fail(ctx, node, "a key with nothing under it", "a list: its items under the key, each on a line of its own starting with -, or [] for none, or the key left out", "nothing");
-      // `status: 500,404` is one text to YAML: the list meant is offered in brackets (red66).
-      if (!isSeq(node)) fail(ctx, node, "wrong type", isScalar(node) && typeof node.value === "string" && node.value.includes(",") ? `a list, in brackets: [${node.value.split(",").map((v) => v.trim()).join(", ")}]` : "a list", describeNode(node));
+      if (isScalar(node) && node.type === "PLAIN" && node.source === "") fail(ctx, node, "a key with nothing under it", `a list: its items under the key, each on a line of its own starting with -${(options.minItems ?? 0) === 0 ? ", or [] for none" : ""}`, "nothing");
+      if (!isSeq(node)) fail(ctx, node, "wrong type", isScalar(node) ? listOf(node, item) : "a list", describeNode(node));
       if (options.minItems !== undefined && node.items.length < options.minItems) {
         fail(ctx, node, "too few items", `at least ${options.minItems}`, String(node.items.length));
       }
@@ -150,6 +149,18 @@ export function list<T>(item: Codec<T>, options: { minItems?: number; descriptio
     },
     schema: () => ({ type: "array", items: item.schema(), ...(options.minItems ? { minItems: options.minItems } : {}), ...(options.description ? { description: options.description } : {}) }),
   };
+}
+
+/**
+ * The list a scalar written where one is expected most likely means: `status: 500,404` is one text to YAML, a list of
+ * two in brackets (red66); a quoted text is one item, commas and all (red66b: "Rate limit exceeded, retry later" was
+ * offered as two); a list of mappings (grants) is not split.
+ */
+function listOf(node: Scalar, item: Codec<unknown>): string {
+  const type = (item.schema() as { type?: unknown }).type;
+  if (typeof node.value !== "string" || type === "object" || type === "array") return "a list";
+  if (node.type !== "PLAIN") return `a list, in brackets: [${JSON.stringify(node.value)}]`;
+  return node.value.includes(",") ? `a list, in brackets: [${node.value.split(",").map((v) => v.trim()).join(", ")}]` : `a list, in brackets: [${node.value}]`;
 }
 
 /** Decode every child, recording each failure, so one run reports all the errors of a document. */
