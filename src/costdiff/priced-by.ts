@@ -39,7 +39,10 @@ export function pricedBy(cards: readonly RateCard[]): PricedBy {
       const m = card.meters.get(meter);
       return m === undefined ? [] : [dimensionsOf(m, component)];
     });
-    const by = found.length === 0 || found.some((d) => d === undefined) ? undefined : [...new Set(found.flat() as string[])];
+    // A part one card has and the other not (a surcharge added or removed) is priced by the one that has it: split by
+    // every dimension for the card without it, 347 lines of one surcharge hid its total (newcomer66b F2).
+    const pricing = found.filter((d) => d !== undefined);
+    const by = pricing.length === 0 ? undefined : [...new Set(pricing.flat())];
     known.set(key, by);
     return by;
   };
