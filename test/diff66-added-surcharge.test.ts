@@ -30,3 +30,25 @@ describe("diff: a surcharge only the new card has", () => {
     expect(surcharge.map((l) => [l.line, l.old, l.new])).toEqual([["image · hd_render · tier=advanced", "0", "30"]]);
   });
 });
+
+// newcomer66b F4: --base and --card given the wrong way round (the classic `git show` slip in a CI job) passed a price
+// rise as a fall, exit 0, with nothing said but the heading's versions.
+describe("diff: a new card that takes effect before the base", () => {
+  it("is warned of as the flags the wrong way round", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "diff66-"));
+    const base = readFileSync(join(ROOT, "ratecards/appbuilder.yaml"), "utf8");
+    const later = base.replace(/^version: .*$/m, 'version: "2027-02"').replace(/^effective: .*$/m, 'effective: "2027-02-01"');
+    expect(later).not.toBe(base);
+    writeFileSync(join(dir, "later.yaml"), later);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,app,creator,tier,input_tokens,event_id\n2026-11-02T09:03:00Z,alice,image,recipes,alice,advanced,1000,t-1\n");
+    const card = join(ROOT, "ratecards/appbuilder.yaml");
+    const effective = /^effective: "?([0-9-]+)"?/m.exec(base)![1];
+    const version = /^version: "?([^"\n]+)"?/m.exec(base)![1];
+    const args = (from: string, to: string) => ["diff", "--base", from, "--card", to, "--usage", join(dir, "usage.csv"), "--plan", "standard", "--anchor", "2026-11-01", "--format", "json"];
+    const swapped = await burnrate(args(join(dir, "later.yaml"), card), { cwd: dir });
+    expect(swapped.code).toBe(0);
+    expect(swapped.stderr).toContain(`burnrate: warning: the new card (--card ${card}, version ${version}, effective ${effective}) takes effect before the base (--base ${join(dir, "later.yaml")}, version 2027-02, effective 2027-02-01): are --base and --card the wrong way round?`);
+    const right = await burnrate(args(card, join(dir, "later.yaml")), { cwd: dir });
+    expect(right.stderr).not.toContain("wrong way round");
+  });
+});

@@ -1,5 +1,6 @@
 import { effectiveInside, effectiveInsideText } from "../costdiff/single-effective.js";
 import { replayBoth } from "../costdiff/replay-both.js";
+import { swappedWarning } from "../costdiff/card-order.js";
 import { atBasePrices } from "../costdiff/row-worth.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { withPricesAtZero } from "../costdiff/added-prices.js";
@@ -87,6 +88,8 @@ function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { 
   const cardSettings = settingsFor(card, account, flags, "new");
   for (const warning of accountWarnings(account, flags, card, cardSettings)) io.stderr.write(visibleLines(warning));
   for (const [key, old] of renamed) io.stderr.write(visibleLines(`burnrate: note: meter ${shown(key)} of the new card is ${shown(old)} of the base card renamed, written alike (${card.file}): the base card prices its rows as ${shown(old)}'s, so the rename alone costs nothing\n`));
+  const swapped = swappedWarning(base, card);
+  if (swapped !== undefined) io.stderr.write(visibleLines(swapped));
   return { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed };
 }
 
