@@ -77,13 +77,26 @@ export function text(options: { pattern?: RegExp; description?: string; expected
   };
 }
 
+/**
+ * The decimal a number written with a comma most likely is, as a spreadsheet of many locales writes one: `0,02` is
+ * 0.02, `1,500` 1500 or 1.5 (quoted, or out of `{ }`, where the comma is the text's: newcomer66b F7; inside `{ }`,
+ * layout-errors.ts `separatedNumber`).
+ */
+function commaDecimal(value: string): string {
+  const m = /^\s*([-+]?)(\d+),(\d+)\s*$/.exec(value);
+  if (!m) return "";
+  const [, sign, whole, part] = m;
+  const point = new Decimal(`${sign}${whole}.${part}`).toString();
+  return part!.length === 3 && !/^0+$/.test(whole!) ? `: ${sign}${whole}${part}, or ${point} where the comma is a decimal one` : `, with a point: ${point}`;
+}
+
 export function decimal(options: { min?: string; positive?: boolean; description?: string } = {}): Codec<Decimal> {
   const expected = `a plain decimal${options.positive ? " above 0" : options.min !== undefined ? ` of at least ${options.min}` : ""}`;
   return {
     decode(node, ctx) {
       const value = scalarText(node, ctx, expected);
       const parsed = parsePlainDecimal(value);
-      if (!parsed) fail(ctx, node, "not a plain decimal", expected, shown(value));
+      if (!parsed) fail(ctx, node, "not a plain decimal", `${expected}${commaDecimal(value)}`, shown(value));
       if (options.positive && !parsed.gt(0)) fail(ctx, node, "out of range", expected, value);
       if (options.min !== undefined && parsed.lt(options.min)) fail(ctx, node, "out of range", expected, value);
       return parsed;
