@@ -52,3 +52,19 @@ describe("diff: a new card that takes effect before the base", () => {
     expect(right.stderr).not.toContain("wrong way round");
   });
 });
+
+// newcomer66b F5: a plan the new card renames stopped diff at one line of the account file of the 33 naming it, with
+// nothing to say it was a rename.
+describe("diff: a plan the new card does not have", () => {
+  it("names the new card's plan of its price and included credits, and every line naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "diff66-"));
+    const base = readFileSync(join(ROOT, "ratecards/appbuilder.yaml"), "utf8");
+    expect(base).toContain("\n  super:\n");
+    writeFileSync(join(dir, "new.yaml"), base.replace("\n  super:\n", "\n  pro:\n"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/appbuilder.yaml")}\naccount: alice\nplan: super\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: 2026-11-10, plan: standard }\n  - { at: 2026-11-20, plan: super }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,app,creator,tier,input_tokens,event_id\n2026-11-02T09:03:00Z,alice,image,recipes,alice,advanced,1000,t-1\n");
+    const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/appbuilder.yaml"), "--card", join(dir, "new.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")], { cwd: dir });
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain(`unknown plan "super" in the new card ${join(dir, "new.yaml")}; the base card's plan "super" is not in the new card, whose "pro" has its price and included credits: a rename? (the account file names it on 2 lines: 3, 8)`);
+  });
+});

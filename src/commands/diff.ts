@@ -1,6 +1,7 @@
 import { effectiveInside, effectiveInsideText } from "../costdiff/single-effective.js";
 import { replayBoth } from "../costdiff/replay-both.js";
 import { swappedWarning } from "../costdiff/card-order.js";
+import { renamedPlanHint } from "../costdiff/plan-rename.js";
 import { atBasePrices } from "../costdiff/row-worth.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { withPricesAtZero } from "../costdiff/added-prices.js";
@@ -59,12 +60,14 @@ export interface DiffOptions extends ReplayInputOptions {
 }
 
 /** The account's terms under one card: a plan the other card lacks is an error that says which card. */
-function settingsFor(card: RateCard, account: AccountFile | undefined, flags: AccountFlags, role: string): AccountSettings {
+function settingsFor(card: RateCard, account: AccountFile | undefined, flags: AccountFlags, role: string, base?: RateCard): AccountSettings {
   try {
     return resolveAccount(card, account, flags);
   } catch (e) {
-    if (e instanceof UserError && !(e instanceof UserErrors)) throw new UserError(`${e.problem} in the ${role} card ${card.file}`, e.location, e.expected, e.found);
-    throw e;
+    if (!(e instanceof UserError) || e instanceof UserErrors) throw e;
+    const plan = /^unknown plan "([^"]+)"/.exec(e.problem)?.[1];
+    const renamed = plan === undefined || base === undefined ? "" : renamedPlanHint(plan, base, card, account?.file);
+    throw new UserError(`${e.problem} in the ${role} card ${card.file}${renamed}`, e.location, e.expected, e.found);
   }
 }
 
@@ -85,7 +88,7 @@ function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { 
   // Refused before two replays, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
-  const cardSettings = settingsFor(card, account, flags, "new");
+  const cardSettings = settingsFor(card, account, flags, "new", base);
   for (const warning of accountWarnings(account, flags, card, cardSettings)) io.stderr.write(visibleLines(warning));
   for (const [key, old] of renamed) io.stderr.write(visibleLines(`burnrate: note: meter ${shown(key)} of the new card is ${shown(old)} of the base card renamed, written alike (${card.file}): the base card prices its rows as ${shown(old)}'s, so the rename alone costs nothing\n`));
   const swapped = swappedWarning(base, card);
