@@ -217,10 +217,11 @@ describe("burnrate diff: what changed in the card", () => {
   });
 
   it("reports a plan the new card lacks as bad input, naming that card", async () => {
+    // The variant renames pro team, its price and credits the same: a rename, said since stop 66 (newcomer66b F5).
     const noPro = variant("no-pro", [["  pro:\n    label: Pro", "  team:\n    label: Team"]]);
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", noPro, ...ACCOUNT, ...LOG, "--format", "json"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toBe(`burnrate: error: fixtures/fliplet/account.yaml:${position(join(ROOT, "fixtures/fliplet/account.yaml"), "pro", "plan: ").line}:7: unknown plan "pro" in the new card ${noPro} (expected one of free, team, found "pro")\n`);
+    expect(run.stderr).toBe(`burnrate: error: fixtures/fliplet/account.yaml:${position(join(ROOT, "fixtures/fliplet/account.yaml"), "pro", "plan: ").line}:7: unknown plan "pro" in the new card ${noPro}; the base card's plan "pro" is not in the new card, whose "team" has its price and included credits: a rename? (expected one of free, team, found "pro")\n`);
   });
 });

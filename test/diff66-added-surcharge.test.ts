@@ -50,6 +50,10 @@ describe("diff: a new card that takes effect before the base", () => {
     expect(swapped.stderr).toContain(`burnrate: warning: the new card (--card ${card}, version ${version}, effective ${effective}) takes effect before the base (--base ${join(dir, "later.yaml")}, version 2027-02, effective 2027-02-01): are --base and --card the wrong way round?`);
     const right = await burnrate(args(card, join(dir, "later.yaml")), { cwd: dir });
     expect(right.stderr).not.toContain("wrong way round");
+    // The same day written as an instant is no earlier (red66c: compared as text, it was).
+    writeFileSync(join(dir, "instant.yaml"), base.replace(/^effective: .*$/m, `effective: "${effective}T00:00:00Z"`));
+    const sameDay = await burnrate(args(join(dir, "instant.yaml"), card), { cwd: dir });
+    expect(sameDay.stderr).not.toContain("wrong way round");
   });
 });
 

@@ -135,3 +135,23 @@ describe("a layout named by --mapping", () => {
     expect(flagged.stderr).toContain("2 rows of");
   });
 });
+
+// red66c H1: with the file's own mapping naming the layout too, --mapping's layout lay under the folder's keys no more:
+// the folder's skip_rows: and timestamp_zone: were dropped in silence. Run-wide, it lies under every mapping.
+describe("a layout named by --mapping and by the file's own mapping", () => {
+  it("reads the files as --layout does, the folder's keys over it", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "exports");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "spend.csv"), `${readFileSync(join(LAYOUTS, "litellm/spend-logs.csv"), "utf8")}r-5,acompletion,hashed-key,0.001,1200,1000,200,2026-11-30 22:00:00.000,2026-11-30 22:00:01.000,gpt-4o,gpt-4o,openai,u-1,,,error\n`);
+    writeFileSync(join(dir, "burnrate.mapping.yaml"), "skip_rows: { status: [failure, error] }\ntimestamp_zone: America/New_York\n");
+    writeFileSync(join(dir, "spend.csv.mapping.yaml"), "layout: litellm\n");
+    const run = join(dir, "..", "lite.yaml");
+    writeFileSync(run, "layout: litellm\n");
+    const flagged = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
+    const mapped = await burnrate(["statement", ...ACCOUNT, "--mapping", run, "--usage", dir, "--format", "json"]);
+    expect([mapped.code, flagged.code]).toEqual([0, 0]);
+    expect(mapped.stdout).toBe(flagged.stdout);
+    expect(mapped.stderr).toBe(flagged.stderr);
+    expect(flagged.stderr).toContain("2 rows of");
+  });
+});

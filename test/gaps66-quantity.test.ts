@@ -83,6 +83,21 @@ describe("rows of no quantity among rows of the same meter that give one (newcom
     expect(caption(r.stdout)).toEqual([["6", "1.2"]]);
   });
 
+  it("tells a file whose own mapping undoes the quantity where a column of the name still gives one (red66c)", async () => {
+    const { mkdirSync } = await import("node:fs");
+    const folder = join(dir, "undone");
+    mkdirSync(folder);
+    writeFileSync(join(folder, "burnrate.mapping.yaml"), "columns: { timestamp: created_at, meter: operation, quantity: secs }\n");
+    writeFileSync(join(folder, "a.csv"), "created_at,operation,secs,workflow\n2026-11-02T10:00:00Z,caption,2,short\n");
+    // The day's own mapping undoes the folder's secs, and its canonical quantity column is read: 4, and two empty.
+    writeFileSync(join(folder, "b.csv"), "created_at,operation,quantity,workflow\n2026-11-03T10:00:00Z,caption,4,short\n2026-11-03T11:00:00Z,caption,,short\n2026-11-03T12:00:00Z,caption,,short\n");
+    writeFileSync(join(folder, "b.csv.mapping.yaml"), 'columns: { quantity: "" }\n');
+    const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 2 rows of meter "caption" have no quantity ("quantity" empty, null or left out; the first at ${join(folder, "b.csv")}:3:1), where its other rows give one: each is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { quantity: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
+    // 2 + 4 + 1 + 1 minutes at 0.2.
+    expect(caption(r.stdout)).toEqual([["8", "1.6"]]);
+  });
+
   it("says nothing where every row of a meter has no quantity", async () => {
     const usage = join(dir, "events.csv");
     writeFileSync(usage, `${header}\n2026-11-02T11:00:00Z,split,,short\n2026-11-03T11:00:00Z,split,,short\n`);

@@ -33,6 +33,10 @@ describe("a bill's totals row", () => {
     expect(await refusal(",Data reads,Total,100,1")).toBe("burnrate: error: bill.csv:3:1: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
   });
 
+  it("is not where the activity only begins with the word (Total requests), an activity of its own", async () => {
+    expect(await refusal(",Total requests,alpha,100,1")).toBe("burnrate: error: bill.csv:3:1: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
+  });
+
   it("a row of empty cells is a blank row", async () => {
     expect(await refusal(",,,,")).toBe("burnrate: error: bill.csv:3:1: a blank row: every cell of it is empty (expected the row left out of the bill, found an empty row)\n");
   });

@@ -57,7 +57,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     }
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
-    if (periodCell.text.trim() === "" || TOTALS.test(periodCell.text)) throw emptyPeriod(periodCell, { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", blank: row.cells.every((c) => c.trim() === "") }, ledger);
+    if (periodCell.text.trim() === "" || TOTALS.test(periodCell.text)) throw emptyPeriod(periodCell, { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") }, ledger);
     const dims: Record<string, string> = {};
     for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = cardValue(mapping.values ?? {}, d.name, row.cells[d.index]!);
     rows.add({
@@ -78,21 +78,22 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
   return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined || mapping.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift, cut: mapping.cut };
 }
 
-/** A bill's totals row as spreadsheets write one: Total, Subtotal, Sub total, Grand total, Total (USD), TOTAL:. */
-const TOTALS = /^\s*(grand\s+|sub[-\s]?)?totals?\b[^,]*$/i;
+/** A bill's totals row as spreadsheets write one: Total, Subtotal, Sub total, Grand total, Total (USD), TOTAL:; not "Total requests", an activity. */
+const TOTALS = /^\s*(grand\s+|sub[-\s]?)?totals?\s*(:|\([^)]*\))?\s*$/i;
 
 /**
  * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
  * (newcomer66 M6: told "bad period" with an example date, and not as a totals row).
  */
-function emptyPeriod(cell: Cell, row: { period: string; activity: string; blank: boolean }, ledger: boolean): UserError {
+function emptyPeriod(cell: Cell, row: { period: string; activity: string; first: string; blank: boolean }, ledger: boolean): UserError {
   const what = ledger ? "time" : "period";
   if (row.blank) return new UserError("a blank row: every cell of it is empty", cell.at, "the row left out of the bill", "an empty row");
   const found = row.period.trim() === "" ? "an empty cell" : shown(row.period.trim());
-  // The word where the period or the activity is written: a dimension's value of "Total" is a project's name (red66b).
-  const totals = [row.period, row.activity].find((c) => TOTALS.test(c));
+  // The word where the period, the activity or the row's first cell (a ledger's id) is written: a dimension's value of
+  // "Total" is a project's name (red66b, red66c).
+  const totals = [row.period, row.activity, row.first].find((c) => TOTALS.test(c));
   if (totals !== undefined) {
-    return new UserError(`a totals row: its ${what} ${totals === row.period ? "says" : "is empty, and its activity says"} ${shown(totals.trim())}`, cell.at, "the row left out of the bill: a totals row sums the rows above it, which are compared each", found);
+    return new UserError(`a totals row: its ${what} ${totals === row.period ? "says" : `is empty, and its ${totals === row.activity ? "activity" : "first cell"} says`} ${shown(totals.trim())}`, cell.at, "the row left out of the bill: a totals row sums the rows above it, which are compared each", found);
   }
   return new UserError(`empty ${what}`, cell.at, ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the first day of one of the account's cycles, its start instant, a month or a date range", "an empty cell");
 }

@@ -6,5 +6,5 @@
 export function accountZoneHint(found: string, accountZone: string): string {
   const zone = /^00:00 (\S+)$/.exec(found)?.[1];
   if (zone === undefined || zone === accountZone || zone === "UTC") return "";
-  return `; or, where the customer's cycles start at midnight in ${zone}, the account's zone is wrong: timezone: ${zone} in the account file (or --timezone; the run's is ${accountZone}), which cuts the statements there too`;
+  return `; or, where the customer's cycles start at midnight in ${zone}, the run's zone is wrong (${accountZone}): timezone: ${zone} in the account file, with no --timezone of another, cuts the statements there too`;
 }

@@ -262,7 +262,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     // folder's other exports (red66: a folder's timestamp_zone:, skip_rows: or meter: read a LiteLLM file of its own
     // mapping in silence), and a folder's keys over its own `layout:` stay over it in a file that names it again (red65 M2).
     const first = layers.findIndex((layer) => layer.layout !== undefined);
-    const at = input.layout !== undefined || (first >= 0 && layers[first] === runWide) ? 0 : first;
+    const at = input.layout !== undefined || runWide?.layout !== undefined ? 0 : first;
     const below = at < 0 ? layers : layers.slice(0, at);
     const under = below.reduce((base, over) => layered(base, over), NO_MAPPING);
     const over = at < 0 ? [] : layers.slice(at);

@@ -20,6 +20,8 @@ export class QuantityTally {
   constructor(
     private readonly file: string,
     private readonly column: string,
+    /** Told only where a row gives a quantity: the file's own mapping undid its quantity column, and a row that gives one is read from a column of the name anyway (red66c). */
+    private readonly whereGiven = false,
   ) {}
 
   row(meter: string, empty: boolean, line: number): void {
@@ -39,6 +41,7 @@ export class QuantityTally {
 
   /** The file's tally, where it has rows. */
   result(): QuantityGaps | undefined {
+    if (this.whereGiven && ![...this.byMeter.values()].some((seen) => seen.given)) return undefined;
     return this.byMeter.size === 0 ? undefined : { file: this.file, column: this.column, meters: [...this.byMeter].map(([meter, seen]) => ({ meter, ...seen })) };
   }
 }
@@ -120,9 +123,9 @@ export class ShapeGaps {
     else seen.rows++;
   }
 
-  /** The file's tally, its shapes read as meters by `meterOf`; the counts start again. */
-  take(file: string, column: string, meterOf: (shape: number) => string): QuantityGaps | undefined {
-    const tally = new QuantityTally(file, column);
+  /** The file's tally, its shapes read as meters by `meterOf` (QuantityTally's `whereGiven`); the counts start again. */
+  take(file: string, column: string, meterOf: (shape: number) => string, whereGiven: boolean): QuantityGaps | undefined {
+    const tally = new QuantityTally(file, column, whereGiven);
     const byFirst = [...this.empty].sort((a, b) => a[1].first - b[1].first);
     for (const [shape, { rows, first }] of byFirst) tally.rows(meterOf(shape), rows, first);
     for (let shape = 0; shape < this.given.length; shape++) if (this.given[shape] === 1) tally.row(meterOf(shape), false, 0);

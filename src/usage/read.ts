@@ -210,7 +210,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   let gaps: QuantityTally | undefined;
   const priced = (event: UsageEvent, row: readonly string[], line: number): UsageEvent => {
     const at = layout!.index.quantity;
-    if (at >= 0 && mapping.undone?.has("quantity") !== true) (gaps ??= new QuantityTally(file, layout!.header[at] ?? "quantity")).row(event.meter, row[at] === "", line);
+    if (at >= 0) (gaps ??= new QuantityTally(file, layout!.header[at] ?? "quantity", mapping.undone?.has("quantity") === true)).row(event.meter, row[at] === "", line);
     return event;
   };
   try {

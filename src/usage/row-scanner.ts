@@ -459,9 +459,9 @@ export class RowScanner {
   /** A file's rows of no quantity by meter, told at its end (quantity-gaps.ts). */
   private tellGaps(): void {
     const at = this.layout!.index.quantity;
-    // A file whose own mapping undoes the quantity (`columns: { quantity: "" }`) says its rows are events.
-    if (at < 0 || this.setup.mapping.undone?.has("quantity") === true) return;
-    const gaps = this.gaps.take(this.setup.file, this.layout!.header[at] ?? "quantity", (shape) => this.shapeMeters[shape]!);
+    if (at < 0) return;
+    // A file whose own mapping undoes the quantity (`columns: { quantity: "" }`) says its rows are events, unless a row gives one.
+    const gaps = this.gaps.take(this.setup.file, this.layout!.header[at] ?? "quantity", (shape) => this.shapeMeters[shape]!, this.setup.mapping.undone?.has("quantity") === true);
     if (gaps !== undefined) this.setup.notes?.quantityGaps(gaps);
   }
 
