@@ -115,43 +115,29 @@ describe("a file's mapping naming a layout its folder's mapping does not (red66)
   });
 });
 
-// red66b H1: a layout named by --mapping lay over the file's own mapping, whose skip_rows: and timestamp_zone: were lost
-// in silence, where --layout naming it keeps them: both are run-wide, and lie under every mapping.
+// red66b H1, red66c H1: a layout named by --mapping lay over the file's own mapping (its skip_rows: and timestamp_zone:
+// lost in silence), or, where the file's own mapping named it too, under the folder's keys no more: both --layout and
+// --mapping are run-wide, and their layout lies under every mapping.
 describe("a layout named by --mapping", () => {
-  it("lies under the file's own mapping, as --layout does", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "exports");
-    mkdirSync(dir);
-    writeFileSync(join(dir, "spend.csv"), `${readFileSync(join(LAYOUTS, "litellm/spend-logs.csv"), "utf8")}r-5,acompletion,hashed-key,0.001,1200,1000,200,2026-11-30 22:00:00.000,2026-11-30 22:00:01.000,gpt-4o,gpt-4o,openai,u-1,,,error\n`);
-    // The file's own keys: its failed and errored calls skipped, its times New York's.
-    writeFileSync(join(dir, "spend.csv.mapping.yaml"), "skip_rows: { status: [failure, error] }\ntimestamp_zone: America/New_York\n");
-    const run = join(dir, "..", "lite.yaml");
-    writeFileSync(run, "layout: litellm\n");
-    const flagged = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
-    const mapped = await burnrate(["statement", ...ACCOUNT, "--mapping", run, "--usage", dir, "--format", "json"]);
-    expect([mapped.code, flagged.code]).toEqual([0, 0]);
-    expect(mapped.stdout).toBe(flagged.stdout);
-    expect(mapped.stderr).toBe(flagged.stderr);
-    // Both rows the file's skip_rows: names were skipped: r-4 (failure) and r-5 (error).
-    expect(flagged.stderr).toContain("2 rows of");
-  });
-});
-
-// red66c H1: with the file's own mapping naming the layout too, --mapping's layout lay under the folder's keys no more:
-// the folder's skip_rows: and timestamp_zone: were dropped in silence. Run-wide, it lies under every mapping.
-describe("a layout named by --mapping and by the file's own mapping", () => {
-  it("reads the files as --layout does, the folder's keys over it", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "exports");
-    mkdirSync(dir);
-    writeFileSync(join(dir, "spend.csv"), `${readFileSync(join(LAYOUTS, "litellm/spend-logs.csv"), "utf8")}r-5,acompletion,hashed-key,0.001,1200,1000,200,2026-11-30 22:00:00.000,2026-11-30 22:00:01.000,gpt-4o,gpt-4o,openai,u-1,,,error\n`);
-    writeFileSync(join(dir, "burnrate.mapping.yaml"), "skip_rows: { status: [failure, error] }\ntimestamp_zone: America/New_York\n");
-    writeFileSync(join(dir, "spend.csv.mapping.yaml"), "layout: litellm\n");
-    const run = join(dir, "..", "lite.yaml");
-    writeFileSync(run, "layout: litellm\n");
-    const flagged = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
-    const mapped = await burnrate(["statement", ...ACCOUNT, "--mapping", run, "--usage", dir, "--format", "json"]);
-    expect([mapped.code, flagged.code]).toEqual([0, 0]);
-    expect(mapped.stdout).toBe(flagged.stdout);
-    expect(mapped.stderr).toBe(flagged.stderr);
-    expect(flagged.stderr).toContain("2 rows of");
-  });
+  const KEYS = "skip_rows: { status: [failure, error] }\ntimestamp_zone: America/New_York\n";
+  for (const [why, mappings] of [
+    ["the file's own mapping's keys", { "spend.csv.mapping.yaml": KEYS }],
+    ["the folder's keys, where the file's own mapping names the layout too", { "burnrate.mapping.yaml": KEYS, "spend.csv.mapping.yaml": "layout: litellm\n" }],
+  ] as const) {
+    it(`lies under ${why}, as --layout's does`, async () => {
+      const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "exports");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "spend.csv"), `${readFileSync(join(LAYOUTS, "litellm/spend-logs.csv"), "utf8")}r-5,acompletion,hashed-key,0.001,1200,1000,200,2026-11-30 22:00:00.000,2026-11-30 22:00:01.000,gpt-4o,gpt-4o,openai,u-1,,,error\n`);
+      for (const [name, text] of Object.entries(mappings)) writeFileSync(join(dir, name), text);
+      const run = join(dir, "..", "lite.yaml");
+      writeFileSync(run, "layout: litellm\n");
+      const flagged = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", dir, "--format", "json"]);
+      const mapped = await burnrate(["statement", ...ACCOUNT, "--mapping", run, "--usage", dir, "--format", "json"]);
+      expect([mapped.code, flagged.code]).toEqual([0, 0]);
+      expect(mapped.stdout).toBe(flagged.stdout);
+      expect(mapped.stderr).toBe(flagged.stderr);
+      // Both rows skip_rows: names were skipped: r-4 (failure) and r-5 (error).
+      expect(flagged.stderr).toContain("2 rows of");
+    });
+  }
 });

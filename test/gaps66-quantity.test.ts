@@ -69,34 +69,46 @@ describe("rows of no quantity among rows of the same meter that give one (newcom
     expect(caption(r.stdout)).toEqual([["10", "2"]]);
   });
 
-  it("names the column of the file that holds the rows, where a file's own mapping reads another (red66 M5)", async () => {
-    const { mkdirSync } = await import("node:fs");
-    const folder = join(dir, "columns");
-    mkdirSync(folder);
-    writeFileSync(join(folder, "burnrate.mapping.yaml"), "columns: { timestamp: created_at, meter: operation }\n");
-    writeFileSync(join(folder, "a.csv"), "created_at,operation,quantity,workflow\n2026-11-02T10:00:00Z,caption,2,short\n");
-    writeFileSync(join(folder, "b.csv"), "created_at,operation,secs,workflow\n2026-11-03T10:00:00Z,caption,,short\n2026-11-03T11:00:00Z,caption,3,short\n");
-    writeFileSync(join(folder, "b.csv.mapping.yaml"), "columns: { quantity: secs }\n");
-    const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
-    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 1 row of meter "caption" has no quantity ("secs" empty, null or left out; the first at ${join(folder, "b.csv")}:2:1), where its other rows give one: it is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { secs: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
-    // 2 + 1 + 3 minutes at 0.2.
-    expect(caption(r.stdout)).toEqual([["6", "1.2"]]);
-  });
-
-  it("tells a file whose own mapping undoes the quantity where a column of the name still gives one (red66c)", async () => {
-    const { mkdirSync } = await import("node:fs");
-    const folder = join(dir, "undone");
-    mkdirSync(folder);
-    writeFileSync(join(folder, "burnrate.mapping.yaml"), "columns: { timestamp: created_at, meter: operation, quantity: secs }\n");
-    writeFileSync(join(folder, "a.csv"), "created_at,operation,secs,workflow\n2026-11-02T10:00:00Z,caption,2,short\n");
-    // The day's own mapping undoes the folder's secs, and its canonical quantity column is read: 4, and two empty.
-    writeFileSync(join(folder, "b.csv"), "created_at,operation,quantity,workflow\n2026-11-03T10:00:00Z,caption,4,short\n2026-11-03T11:00:00Z,caption,,short\n2026-11-03T12:00:00Z,caption,,short\n");
-    writeFileSync(join(folder, "b.csv.mapping.yaml"), 'columns: { quantity: "" }\n');
-    const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
-    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 2 rows of meter "caption" have no quantity ("quantity" empty, null or left out; the first at ${join(folder, "b.csv")}:3:1), where its other rows give one: each is read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { quantity: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
-    // 2 + 4 + 1 + 1 minutes at 0.2.
-    expect(caption(r.stdout)).toEqual([["8", "1.6"]]);
-  });
+  // Each folder's rows of no quantity are in b.csv, the first at its line given, under the column named.
+  for (const { why, name, files, column, line, rows, minutes } of [
+    {
+      why: "names the column of the file that holds the rows, where a file's own mapping reads another (red66 M5)",
+      name: "columns",
+      files: {
+        "burnrate.mapping.yaml": "columns: { timestamp: created_at, meter: operation }\n",
+        "a.csv": "created_at,operation,quantity,workflow\n2026-11-02T10:00:00Z,caption,2,short\n",
+        "b.csv": "created_at,operation,secs,workflow\n2026-11-03T10:00:00Z,caption,,short\n2026-11-03T11:00:00Z,caption,3,short\n",
+        "b.csv.mapping.yaml": "columns: { quantity: secs }\n",
+      },
+      // 2 + 1 + 3 minutes at 0.2.
+      column: "secs", line: 2, rows: 1, minutes: ["6", "1.2"],
+    },
+    {
+      why: "tells a file whose own mapping undoes the quantity where a column of the name still gives one (red66c)",
+      name: "undone",
+      files: {
+        "burnrate.mapping.yaml": "columns: { timestamp: created_at, meter: operation, quantity: secs }\n",
+        "a.csv": "created_at,operation,secs,workflow\n2026-11-02T10:00:00Z,caption,2,short\n",
+        // The day's own mapping undoes the folder's secs, and its canonical quantity column is read: 4, and two empty.
+        "b.csv": "created_at,operation,quantity,workflow\n2026-11-03T10:00:00Z,caption,4,short\n2026-11-03T11:00:00Z,caption,,short\n2026-11-03T12:00:00Z,caption,,short\n",
+        "b.csv.mapping.yaml": 'columns: { quantity: "" }\n',
+      },
+      // 2 + 4 + 1 + 1 minutes at 0.2.
+      column: "quantity", line: 3, rows: 2, minutes: ["8", "1.6"],
+    },
+  ]) {
+    it(why, async () => {
+      const { mkdirSync } = await import("node:fs");
+      const folder = join(dir, name);
+      mkdirSync(folder);
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(folder, file), text);
+      const r = await burnrate(["statement", ...card, "--usage", folder, "--format", "json"]);
+      const them = rows === 1 ? "1 row of meter \"caption\" has" : `${rows} rows of meter "caption" have`;
+      const each = rows === 1 ? "it is" : "each is";
+      expect([r.code, r.stderr]).toEqual([0, `burnrate: note: ${them} no quantity ("${column}" empty, null or left out; the first at ${join(folder, "b.csv")}:${line}:1), where its other rows give one: ${each} read as one event, a quantity of 1; an export that lost the count is most often short there, and skip_rows: { ${column}: [""] } in the usage mapping leaves such rows out where they are not usage\n`]);
+      expect(caption(r.stdout)).toEqual([minutes]);
+    });
+  }
 
   it("says nothing where every row of a meter has no quantity", async () => {
     const usage = join(dir, "events.csv");
