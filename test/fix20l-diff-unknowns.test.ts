@@ -146,6 +146,8 @@ describe("diff: a money total with credits bought at no credit_price is unknown 
     expect(r.stdout).toContain("Money (USD)    unknown: 500 credits under the base card and 500 under the new one bought at no credit_price");
     expect(r.stdout).not.toContain("Changed money");
     expect(r.stderr).toContain("neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared");
+    // The fix named (newcomer66b F3: the money could not be costed, and nothing said how to).
+    expect(r.stderr).toContain("; credit_price: in both cards, what a credit bought costs in their currency, compares them\n");
   });
 });
 

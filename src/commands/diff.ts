@@ -154,13 +154,13 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const otherCurrency = result.money.otherCurrency;
   const unpricedCredits = result.money.unpricedCredits;
   if (unpricedCredits !== undefined && !options.failOnUnmeasured) {
-    io.stderr.write(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them\n`));
+    io.stderr.write(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them; credit_price: in it, what a credit bought costs in its currency, compares them\n`));
   }
   // Neither card prices the credits some cycle buys: the totals are unknown under both, as the statement's are. No
   // price changed to measure, so not a --fail-on-unmeasured finding; said, as no money gate judges the totals.
   const unpricedBoth = unpricedCredits === undefined && otherCurrency === undefined && !result.money.unpricedBought.old.isZero();
   if (unpricedBoth) {
-    io.stderr.write(visibleLines(`burnrate: warning: neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared (the plan fees and overage are, cycle by cycle)\n`));
+    io.stderr.write(visibleLines(`burnrate: warning: neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared (the plan fees and overage are, cycle by cycle); credit_price: in both cards, what a credit bought costs in their currency, compares them\n`));
   }
   if (otherCurrency !== undefined && !options.failOnUnmeasured) {
     io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
