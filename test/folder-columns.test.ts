@@ -112,6 +112,16 @@ describe("a folder's mapped column that one daily file lacks", () => {
     expect(r.stderr).toMatch(/^burnrate: error: usage\/2026-09-01\.csv:1:14: the header of usage\/2026-09-01\.csv has "N" where the folder's mapping reads quantity from "n"/);
   });
 
+  // red66b M12, red66d L6: `ip` is one edit from `id`, not its typo: no did-you-mean (whose per-file mapping read the ips
+  // as event ids), and the way on for a day without the column.
+  it("does not take a short name's near miss for its typo, and offers the day's own mapping", async () => {
+    const day = CSV["usage/2026-09-01.csv"].replace("ts,event,project,id", "ts,event,project,ip");
+    const r = await statement(folder({ ...CSV, "usage/2026-09-01.csv": day, "usage/burnrate.mapping.yaml": FOLDER_MAPPING }));
+    expect(r.code).toBe(2);
+    // `columns: { timestamp: ts, meter: event, quantity: n, event_id: ` is 63 characters: "id" at column 64.
+    expect(r.stderr).toBe(`burnrate: error: usage/burnrate.mapping.yaml:1:64: the mapping's column for event_id, "id", is not in the header of usage/2026-09-01.csv (expected a column the header has; for a file without it, columns: { event_id: "" } in "2026-09-01.csv.mapping.yaml" beside it undoes the folder's key for that file, found "ts", "event", "project", "ip")\n`);
+  });
+
   it("refuses a file's own mapping that undoes a key no mapping under it names", async () => {
     const r = await statement(folder({ "usage/2026-09-01.csv": CSV["usage/2026-09-01.csv"], "usage/2026-09-01.csv.mapping.yaml": `columns: { timestamp: ts, meter: event, event_id: id, quantity: "" }\n` }));
     expect(r.code).toBe(2);

@@ -233,9 +233,11 @@ function mappedColumnMissing(missing: Canonical, source: string, place: Place, h
   }
   // A short name's near miss in one file of a folder is no more than a guess: not offered for the folder's key (red66c).
   const folderWide = !("flag" in place) && place.file === folderMapping(file);
-  const guess = near === undefined || (folderWide && !typo) ? "" : `; did you mean ${shown(near)}?`;
-  // The way to read a file without the column, but not beside a near miss of it: the file has it, misspelt.
-  const undo = near === undefined ? undoHint(missing, file, place) : "";
+  const offered = near !== undefined && !(folderWide && !typo);
+  const guess = offered ? `; did you mean ${shown(near)}?` : "";
+  // The way to read a file without the column, but not beside a near miss of it: the file has it, misspelt (red66d L6:
+  // a short name's near miss not offered, the way on is this one).
+  const undo = offered ? "" : undoHint(missing, file, place);
   return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has${undo}`, header.map((h) => shown(h)).join(", "));
 }
 
