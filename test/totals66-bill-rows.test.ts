@@ -20,7 +20,7 @@ const TOTALS = "(expected the row left out of the bill: a totals row sums the ro
 
 describe("a bill's totals row", () => {
   it("is named so where its activity says Total, Sub total or Total (USD)", async () => {
-    for (const word of ["Total", "Sub total", "Subtotal", "Grand total", "Total (USD)", "TOTAL:"]) {
+    for (const word of ["Total", "Sub total", "Subtotal", "Grand total", "Total (USD)", "TOTAL:", "Total USD", "Subtotal (USD):"]) {
       expect(await refusal(`,${word},,,1`), word).toBe(`burnrate: error: bill.csv:3:1: a totals row: its period is empty, and its activity says ${JSON.stringify(word)} ${TOTALS}, found an empty cell)\n`);
     }
   });
@@ -33,7 +33,8 @@ describe("a bill's totals row", () => {
     expect(await refusal(",Data reads,Total,100,1")).toBe("burnrate: error: bill.csv:3:1: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
   });
 
-  it("is not where the activity only begins with the word (Total requests), an activity of its own", async () => {
+  it("is not where the activity only begins with the word (Total requests, Total tax), an activity of its own", async () => {
+    expect(await refusal(",Total tax,alpha,100,1")).toBe("burnrate: error: bill.csv:3:1: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
     expect(await refusal(",Total requests,alpha,100,1")).toBe("burnrate: error: bill.csv:3:1: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
   });
 

@@ -57,7 +57,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     }
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
-    if (periodCell.text.trim() === "" || TOTALS.test(periodCell.text)) throw emptyPeriod(periodCell, { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") }, ledger);
+    if (periodCell.text.trim() === "" || totalsWord(periodCell.text)) throw emptyPeriod(periodCell, { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") }, ledger);
     const dims: Record<string, string> = {};
     for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = cardValue(mapping.values ?? {}, d.name, row.cells[d.index]!);
     rows.add({
@@ -78,8 +78,17 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
   return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined || mapping.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift, cut: mapping.cut };
 }
 
-/** A bill's totals row as spreadsheets write one: Total, Subtotal, Sub total, Grand total, Total (USD), TOTAL:; not "Total requests", an activity. */
-const TOTALS = /^\s*(grand\s+|sub[-\s]?)?totals?\s*(:|\([^)]*\))?\s*$/i;
+/**
+ * A bill's totals row as spreadsheets write one: Total, Subtotal, Sub total, Grand total, Total (USD), Total USD,
+ * Subtotal (USD):, TOTAL:; not "Total requests", an activity.
+ */
+const TOTALS = /^\s*(?:grand\s+|sub[-\s]?)?totals?\s*(?:\([^)]*\)|([a-z]{3}))?\s*:?\s*$/i;
+
+/** Whether a cell says a totals row's word; a currency after it is its code in capitals (not "Total tax"). */
+function totalsWord(cell: string): boolean {
+  const m = TOTALS.exec(cell);
+  return m !== null && (m[1] === undefined || m[1] === m[1].toUpperCase());
+}
 
 /**
  * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
@@ -91,7 +100,7 @@ function emptyPeriod(cell: Cell, row: { period: string; activity: string; first:
   const found = row.period.trim() === "" ? "an empty cell" : shown(row.period.trim());
   // The word where the period, the activity or the row's first cell (a ledger's id) is written: a dimension's value of
   // "Total" is a project's name (red66b, red66c).
-  const totals = [row.period, row.activity, row.first].find((c) => TOTALS.test(c));
+  const totals = [row.period, row.activity, row.first].find(totalsWord);
   if (totals !== undefined) {
     return new UserError(`a totals row: its ${what} ${totals === row.period ? "says" : `is empty, and its ${totals === row.activity ? "activity" : "first cell"} says`} ${shown(totals.trim())}`, cell.at, "the row left out of the bill: a totals row sums the rows above it, which are compared each", found);
   }
