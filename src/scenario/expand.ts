@@ -1,4 +1,6 @@
 import type { UsageEvent } from "../engine/types.js";
+import type { ShapedRows } from "../engine/rows.js";
+import { EventRows } from "../replay/event-rows.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { Decimal, ONE, ZERO } from "../money.js";
 import type { Calendar, Instant } from "../time.js";
@@ -31,6 +33,7 @@ export function usersIn(population: Population, index: number): number {
  */
 export function* expand(scenario: Scenario, calendar: Calendar, random?: Random, onCycle?: (index: number) => void): Generator<UsageEvent> {
   const counts = new CountCache();
+  const userDimensions = new UserDimensions();
   for (let index = 0; index < scenario.cycles; index++) {
     onCycle?.(index);
     const start = calendar.start(index);
@@ -64,8 +67,7 @@ export function* expand(scenario: Scenario, calendar: Calendar, random?: Random,
             continue;
           }
           if (quantity.isZero()) continue;
-          const dims = { ...activity.dimensions, [population.userDimension]: `${population.name}-${i + 1}` };
-          row(start + Math.floor((i + 0.5) * step), quantity, { ...activity, dimensions: dims });
+          row(start + Math.floor((i + 0.5) * step), quantity, { ...activity, dimensions: userDimensions.of(population, activity, i) });
         }
         if (!counts && flows.length === population.activities.length) break;
       }
@@ -148,6 +150,19 @@ function spread(total: Decimal, start: Instant, end: Instant, step: number): [In
   return out;
 }
 
+/**
+ * A user's dimensions for each unique activity, one object from cycle to cycle: the replay numbers its rows' shapes
+ * by dimensions object (EventRows), and numbering 100,000 users' texts again each cycle was most of a year's run.
+ */
+class UserDimensions {
+  private readonly made = new Map<UserActivity, Readonly<Record<string, string>>[]>();
+  of(population: Population, activity: UserActivity, user: number): Readonly<Record<string, string>> {
+    let users = this.made.get(activity);
+    if (users === undefined) this.made.set(activity, (users = []));
+    return (users[user] ??= { ...activity.dimensions, [population.userDimension]: `${population.name}-${user + 1}` });
+  }
+}
+
 /** Decimals for small whole counts, made once: a large population draws millions of them. */
 class CountCache {
   private readonly small: Decimal[] = [];
@@ -167,6 +182,7 @@ const DAY = 24 * HOUR;
 export function* expandUser(scenario: Scenario, population: Population, user: number, calendar: Calendar, random?: Random): Generator<UsageEvent> {
   const account = `${population.name}-${user + 1}`;
   const draw = drawer(population, random, new CountCache());
+  const userDimensions = new UserDimensions();
   for (let index = 0; index < scenario.cycles; index++) {
     const users = usersIn(population, index);
     if (user >= users) continue;
@@ -176,7 +192,7 @@ export function* expandUser(scenario: Scenario, population: Population, user: nu
     const events: UsageEvent[] = [];
     for (const activity of population.activities) {
       const quantity = counts ? counts(activity) : activity.perUser;
-      const dimensions = activity.unique ? { ...activity.dimensions, [population.userDimension]: account } : activity.dimensions;
+      const dimensions = activity.unique ? userDimensions.of(population, activity, user) : activity.dimensions;
       const rows: [Instant, Decimal][] = activity.unique ? (quantity.isZero() ? [] : [[start + Math.floor(((user + 0.5) * (end - start)) / users), quantity]]) : spread(quantity, start, end, DAY);
       for (const [at, total] of rows) {
         for (const q of eventsOf(activity, total)) events.push({ at, account, meter: activity.meter, quantity: q, ...componentsOf(activity, q, random), dimensions, eventId: undefined, origin: activity.origin });
@@ -191,19 +207,21 @@ export function* expandUser(scenario: Scenario, population: Population, user: nu
 const BATCH = 1024;
 
 /**
- * The events in batches, the progress asked for a turn of the event loop after each and at the end: a
- * simulation reads nothing, so without these turns a Ctrl-C would wait for its end.
+ * The events in batches of rows (EventRows: the replay's known path takes them as a log's), the progress asked for
+ * a turn of the event loop after each and at the end: a simulation reads nothing, so without these turns a Ctrl-C
+ * would wait for its end.
  */
-export async function* turning(events: Iterable<UsageEvent>, progress: SimulationProgress | undefined): AsyncGenerator<UsageEvent[]> {
+export async function* turning(events: Iterable<UsageEvent>, progress: SimulationProgress | undefined): AsyncGenerator<ShapedRows> {
+  const rows = new EventRows();
   let batch: UsageEvent[] = [];
   for (const event of events) {
     batch.push(event);
     if (batch.length < BATCH) continue;
-    yield batch;
+    yield* rows.rows(batch);
     batch = [];
     await progress?.turn();
   }
-  if (batch.length > 0) yield batch;
+  if (batch.length > 0) yield* rows.rows(batch);
   // A per-user account's replay is often less than one batch.
   await progress?.turn();
 }
