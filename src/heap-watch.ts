@@ -34,16 +34,22 @@ const STEP_SHARE = 0.3;
 const STEP_MAX_BYTES = 48 << 20;
 const EVERY_MS = 100;
 
-export function watchHeap(): void {
+/**
+ * Starts the watch; returns its check, for a long step that gives the event loop no turn to call it between its
+ * parts (diff's comparison of two statements, account by account: 300 MB of peak RSS grew to 560 in it).
+ */
+export function watchHeap(): () => void {
   setFlagsFromString("--expose-gc");
   const collect = runInNewContext("gc") as () => void;
   let floor = getHeapStatistics();
-  // Checked between batches of the replay: a timer, unref'd so it never keeps the process alive.
-  setInterval(() => {
+  const check = () => {
     if (held(getHeapStatistics()) <= held(floor) + Math.max(STEP_BYTES, Math.min(floor.used_heap_size * STEP_SHARE, STEP_MAX_BYTES))) return;
     collect();
     floor = getHeapStatistics();
-  }, EVERY_MS).unref();
+  };
+  // Checked between batches of the replay: a timer, unref'd so it never keeps the process alive.
+  setInterval(check, EVERY_MS).unref();
+  return check;
 }
 
 /**

@@ -27,4 +27,6 @@ export interface Io {
    */
   stdoutFile?: number;
   env: Readonly<Record<string, string | undefined>>;
+  /** The process's heap watch (heap-watch.ts), for a long synchronous step to call between its parts; none in-process. */
+  heapCheck?: () => void;
 }

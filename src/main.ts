@@ -27,7 +27,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-watchHeap();
+const heapCheck = watchHeap();
 // The watch has its `gc`: the flag is set back, so that node's modules loaded from here on are compiled from its own code cache and the bundle's cache is made under no flag (code-cache.ts, `defaultFlags`).
 setFlagsFromString("--no-expose-gc");
 
@@ -39,6 +39,7 @@ const io: Io = {
   stderrTerminal: terminalOf(process.stderr),
   stdoutFile: fileOrDevice(1, process.stdout),
   env: process.env,
+  heapCheck,
 };
 
 // Not awaited at the top: the build's bundle of this module is CommonJS (scripts/bundle.mjs), which has no top-level await.

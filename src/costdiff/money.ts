@@ -190,7 +190,8 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
   grants.reduce((sum, g) => (isPaidGrant(g.kind) ? sum.plus(g.consumed) : sum), ZERO);
 
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
-export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
+/** `between` is called after each account (the heap watch's check, as compareStatements'). */
+export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }, between: () => void = () => {}): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
   const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, kinds: new Set(), expiryReplayed: expiryChanged(base.card, card.card), heldAtEnd: new Set(), byVersion: { plans: new Set(), overage: new Set(), bought: new Set(), kinds: new Set() } };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
@@ -201,8 +202,10 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     const zone = Zone.of(statement.timezone);
     const versions = zone === undefined ? undefined : versionInstants(rateCard, zone);
     for (const account of statement.accounts) {
-      if (side === "new") for (const kind of heldPastEnd(account.cycles.at(-1), base.card, rateCard)) exercised.heldAtEnd.add(kind);
-      for (const c of account.cycles) {
+      // Read once: a statement of many accounts makes each account's cycles again from their text each time they are read.
+      const cycles = account.cycles;
+      if (side === "new") for (const kind of heldPastEnd(cycles.at(-1), base.card, rateCard)) exercised.heldAtEnd.add(kind);
+      for (const c of cycles) {
         const key = JSON.stringify([account.account, c.start]);
         const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined }, lapses: { old: undefined, new: undefined }, expired: [] };
         row.creditPrice[side] = versionOf(rateCard, c.version).creditPrice;
@@ -238,6 +241,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         if (row.paidWorth) row.paidWorth[side] = worth;
         rows.set(key, row);
       }
+      between();
     }
   }
   const sorted = [...rows.values()].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.start - b.start));

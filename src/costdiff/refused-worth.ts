@@ -1,22 +1,32 @@
-import type { Statement, StatementLine } from "../engine/types.js";
+import type { StatementLine } from "../engine/types.js";
 import { Decimal, ONE, ZERO } from "../money.js";
-import type { CostRow, GrainPair, RefusedRow, Totals } from "./compare.js";
+import type { AccountPair, CostRow, GrainPair, RefusedRow, Totals } from "./compare.js";
+import type { Instant } from "../time.js";
 import type { LinePair } from "./line-pairs.js";
 
 /** What one meter's usage cost under one card: its lines' credits (components too, refunds not) and its own quantity, whose ratio prices a unit of it. */
-interface MeterCost {
+export interface MeterCost {
   amount: Decimal;
   quantity: Decimal;
 }
 
-const addCost = (costs: Map<string, MeterCost>, key: string, line: StatementLine) => {
+/** A cost row's key within its account: its cycle and meter. */
+export const rowKey = (start: Instant, meter: string): string => JSON.stringify([start, meter]);
+
+/** One thing under each card. */
+export interface Sides<T> {
+  old: T;
+  new: T;
+}
+
+export const addCost = (costs: Map<string, MeterCost>, key: string, line: StatementLine) => {
   if (line.kind === "refund") return;
   const c = costs.get(key) ?? { amount: ZERO, quantity: ZERO };
   costs.set(key, { amount: c.amount.plus(line.amount), quantity: line.component === undefined ? c.quantity.plus(line.quantity) : c.quantity });
 };
 
 /**
- * Each account's cycle and meter whose refused quantity, or its worth, differs, with its worth at the base card's prices.
+ * Each of one account's cycles and meters whose refused quantity, or its worth, differs, with its worth at the base card's prices.
  *
  * Where every row either card refused there was weighed (Rejection.credits: each at the base card's price of it, by
  * row-worth.ts), that is its worth. Else its lines price it, as follows.
@@ -34,36 +44,27 @@ const addCost = (costs: Map<string, MeterCost>, key: string, line: StatementLine
  * else over the whole usage; where the base card served none of the meter (it refused all of it), or served it free,
  * the new card's, so that refusals moved from a large row to a small one are weighed.
  */
-export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>, grains: ReadonlyMap<string, GrainPair>): RefusedRow[] {
-  const costs = (statement: Statement) => {
-    const inCycle = new Map<string, MeterCost>();
-    const overall = new Map<string, MeterCost>();
-    for (const account of statement.accounts) {
-      for (const c of account.cycles) {
-        for (const line of c.lines) {
-          addCost(inCycle, JSON.stringify([account.account, c.start, line.meter]), line);
-          addCost(overall, line.meter, line);
-        }
-      }
-    }
-    return { inCycle, overall };
+export function refusedRows(pair: AccountPair, overall: Sides<ReadonlyMap<string, MeterCost>>, rows: ReadonlyMap<string, CostRow>, grains: ReadonlyMap<string, GrainPair>): RefusedRow[] {
+  const { account } = pair;
+  const inCycle = (side: "old" | "new") => {
+    const costs = new Map<string, MeterCost>();
+    for (const c of pair[side]) for (const line of c.lines) addCost(costs, rowKey(c.start, line.meter), line);
+    return costs;
   };
-  const [old, now] = [costs(base), costs(card)];
+  const [old, now] = [{ inCycle: inCycle("old"), overall: overall.old }, { inCycle: inCycle("new"), overall: overall.new }];
   const out = new Map<string, RefusedRow>();
   // What each card's refusals are worth there, row by row at the base card's prices (Rejection.credits, row-worth.ts); null where a row's is not known.
   const charges = { old: new Map<string, Decimal | null>(), new: new Map<string, Decimal | null>() };
-  for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
-    for (const account of statement.accounts) {
-      for (const c of account.cycles) {
-        for (const r of c.rejected) {
-          const key = JSON.stringify([account.account, c.start, r.meter]);
-          const row = out.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: r.meter, old: ZERO, new: ZERO, quantity: { old: ZERO, new: ZERO }, events: { old: 0, new: 0 }, percentOf: rows.get(key)?.old ?? ZERO, priced: true };
-          row.quantity[side] = row.quantity[side].plus(r.quantity);
-          row.events[side] += r.events;
-          out.set(key, row);
-          const sofar = charges[side].get(key);
-          charges[side].set(key, sofar === null || r.credits === undefined ? null : (sofar ?? ZERO).plus(r.credits));
-        }
+  for (const side of ["old", "new"] as const) {
+    for (const c of pair[side]) {
+      for (const r of c.rejected) {
+        const key = rowKey(c.start, r.meter);
+        const row = out.get(key) ?? { account, start: c.start, end: c.end, meter: r.meter, old: ZERO, new: ZERO, quantity: { old: ZERO, new: ZERO }, events: { old: 0, new: 0 }, percentOf: rows.get(key)?.old ?? ZERO, priced: true };
+        row.quantity[side] = row.quantity[side].plus(r.quantity);
+        row.events[side] += r.events;
+        out.set(key, row);
+        const sofar = charges[side].get(key);
+        charges[side].set(key, sofar === null || r.credits === undefined ? null : (sofar ?? ZERO).plus(r.credits));
       }
     }
   }
@@ -109,12 +110,12 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
   return [...out.values()].filter((r) => !r.quantity.old.eq(r.quantity.new) || (r.priced && !r.old.eq(r.new)));
 }
 
-/** The grains of each account's cycle and meter, by the key of its cost row. */
+/** The grains of each of the account's cycles and meters, by the key of its cost row. */
 function grainsByRow(grains: ReadonlyMap<string, GrainPair>): Map<string, GrainPair[]> {
   const out = new Map<string, GrainPair[]>();
   for (const g of grains.values()) {
     if (g.kind !== "usage") continue;
-    const key = JSON.stringify([g.row.account, g.row.start, g.row.meter]);
+    const key = rowKey(g.row.start, g.row.meter);
     const list = out.get(key);
     if (list === undefined) out.set(key, [g]);
     else list.push(g);

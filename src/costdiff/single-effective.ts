@@ -23,10 +23,16 @@ export function effectiveInside(cards: { base: RateCard; card: RateCard }, state
   // The base's latest version: the new card is a later one where it takes effect after it.
   const since = base.effective === "" ? undefined : parseInstant((base.versions?.at(-1) ?? base).effective, zone);
   if (since === undefined || !since.ok || since.at >= at.at) return undefined;
-  const cycles = statement.accounts.flatMap((a) => a.cycles);
-  if (cycles.length === 0) return undefined;
-  const first = Math.min(...cycles.map((c) => c.start));
-  const last = Math.max(...cycles.map((c) => c.end));
+  // Account by account, not every cycle at once: a statement of many accounts makes each account's cycles from their
+  // text as they are read, and a list of them all held every one (and was too long to spread into Math.min).
+  let first = Infinity;
+  let last = -Infinity;
+  for (const account of statement.accounts) {
+    for (const c of account.cycles) {
+      first = Math.min(first, c.start);
+      last = Math.max(last, c.end);
+    }
+  }
   return at.at > first && at.at < last ? { effective: card.effective, at: at.at, location: card.effectiveAt } : undefined;
 }
 

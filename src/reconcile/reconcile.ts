@@ -425,7 +425,8 @@ function cycleStartOf(row: IgnoredRow, calendar: Calendar): Instant | undefined 
  * M2: Pro's cycle from December 10, `new_cycle` having moved the account's cycles, was not compared on December's bill).
  */
 function throughBill(settings: AccountSettings, bill: Pick<Bill, "charges" | "cut">, replayed: Statement): AccountSettings {
-  const end = Math.max(...replayed.accounts.map((a) => a.cycles.at(-1)?.end ?? -Infinity));
+  // Not spread into Math.max: a log of some 120,000 accounts or more is past the arguments a call takes.
+  const end = replayed.accounts.reduce((latest, a) => Math.max(latest, a.cycles.at(-1)?.end ?? -Infinity), -Infinity);
   // Dated periods start where the bill's mapping cuts them (red64b L1: measured at the account zone's midnight, a cut
   // 23:00 UTC for an account in Tokyo ended the replay before a cycle starting in the bill's last period).
   const zone = bill.cut.declared ? bill.cut.zone : settings.zone;

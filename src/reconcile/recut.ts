@@ -93,12 +93,14 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
   const zone = cut?.declared === true ? cut.zone : utcMonths ? UTC : calendar.zone;
   const starts = charges.map((c) => periodStart(c.period, zone, cut)).filter((s): s is Instant => s !== undefined);
   if (starts.length < charges.length) throw refusal;
-  const bills = periodCalendar(Math.min(...starts), zone, cut);
+  // Not spread into Math.min: a bill of some 120,000 lines or more is past the arguments a call takes.
+  const earliest = starts.reduce((a, b) => Math.min(a, b), Infinity);
+  const bills = periodCalendar(earliest, zone, cut);
   try {
     for (const c of charges) cycleOfPeriod(c.period, bills, c.periodCell);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    throw (cut?.declared === true ? offTheCut(charges, cut, charges[starts.indexOf(Math.min(...starts))]!.period) : undefined) ?? refusal;
+    throw (cut?.declared === true ? offTheCut(charges, cut, charges[starts.indexOf(earliest)]!.period) : undefined) ?? refusal;
   }
   return bills;
 }
