@@ -79,31 +79,25 @@ export class EventRows {
   }
 
   private accountOf(name: string): number {
-    let n = this.accountNumbers.get(name);
-    if (n === undefined) {
-      this.accountNumbers.set(name, (n = this.accounts.length));
-      this.accounts.push(name);
-    }
-    return n;
+    return numbered(this.accountNumbers, this.accounts, name, name);
   }
 
   /** By its text, as a reader numbers a cell's: equal quantities share a number, and so what the replay knows of it. */
   private quantityOf(value: Decimal): number {
-    const text = value.toString();
-    let n = this.quantityNumbers.get(text);
-    if (n === undefined) {
-      this.quantityNumbers.set(text, (n = this.quantities.length));
-      this.quantities.push(value);
-    }
-    return n;
+    return numbered(this.quantityNumbers, this.quantities, value.toString(), value);
   }
 
   private originOf(origin: Location): number {
-    let n = this.originNumbers.get(origin);
-    if (n === undefined) {
-      this.originNumbers.set(origin, (n = this.origins.length));
-      this.origins.push(origin);
-    }
-    return n;
+    return numbered(this.originNumbers, this.origins, origin, origin);
   }
+}
+
+/** The number of `key` in `numbers`; a key not there yet is the next, its value added to `list` at that place. */
+function numbered<K, V>(numbers: Map<K, number>, list: V[], key: K, value: V): number {
+  let n = numbers.get(key);
+  if (n === undefined) {
+    numbers.set(key, (n = list.length));
+    list.push(value);
+  }
+  return n;
 }
