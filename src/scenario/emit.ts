@@ -118,8 +118,8 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
       for (const { at, amount } of b.bought) lines.push(`  - { kind: ${b.kind}, amount: "${formatExact(amount)}", at: "${formatInstant(at)}", account: ${b.population}-${user + 1} }`);
     }
   }
-  lines.push(...userEntries(scenario, calendar, result.plan.key));
-  // The scenario's changes are its own plan's: the statement replays them as the simulation did.
+  // The scenario's changes are its own plan's: the statement replays them as the simulation did. Above accounts:, where
+  // the statement reads them as the top level's without a doubt (new67 M8: below the last user's entry, it warned of them).
   if (result.own && scenario.changes.length > 0) {
     lines.push("changes:");
     for (const { at, change } of scenario.changes) {
@@ -127,6 +127,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
       lines.push(`  - { at: "${formatInstant(at)}", ${value} }`);
     }
   }
+  lines.push(...userEntries(scenario, calendar, result.plan.key));
   return `${lines.join("\n")}\n`;
 }
 

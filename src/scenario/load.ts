@@ -242,6 +242,9 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     changes.push({ at: when, account: ACCOUNT, change: kind, origin: at(path) });
   }));
 
+  // As an account file's (account.ts): on a card of no daily limits they cap nothing, and a quote read them as applied
+  // (new67 M4: `daily_limits:` on Floopy, exit 0 and the figures of none).
+  if (doc.daily_limits !== undefined && card.dailyLimits === undefined) errors.push(new UserError("daily_limits need a card that declares them", at(["daily_limits"]), "a card with daily_limits:", `${card.provider} without`));
   errors.push(...limitKeyMisses({ card, keys: doc.daily_limits, activities: [...populations.flatMap((p) => p.activities), ...timed], at: (key) => at(["daily_limits", key]) }));
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
   // A plan change is the scenario's own account's story; each user of a per_user population stays on the plan compared,

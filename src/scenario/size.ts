@@ -112,5 +112,9 @@ export function checkScenarioSize(scenario: Scenario, runs: SimulationRuns, at: 
   }
   const flag = runs.samples > 0 && once * runs.plans <= MAX_WORK ? "--samples" : "--compare-plans";
   const what = `${perPlan}${runs.plans > 1 ? ` for ${runs.plans} plans` : ""}${runs.samples > 0 ? ` and ${runs.samples} sample(s) drawing ${count(size.draws)} user counts each` : ""}`;
-  throw new UserError(`simulation too large: ${what}`, atFlag(flag), `${expected}: fewer samples, one plan, or a smaller scenario`, `${count(work)} rows and draws`);
+  // The samples that fit, and "one plan" only where more than one is replayed (new67 M5: offered to a run of one plan).
+  const fits = runs.samples > 0 ? Math.floor((MAX_WORK / runs.plans - once) / (once + size.draws)) : 0;
+  const fixes = [...(runs.samples > 0 ? [fits >= 1 ? `--samples ${count(fits)} or fewer` : "no --samples"] : []), ...(runs.plans > 1 ? ["one plan"] : []), "a smaller scenario"];
+  const fix = fixes.length === 2 ? fixes.join(" or ") : `${fixes.slice(0, -1).join(", ")}, or ${fixes.at(-1)!}`;
+  throw new UserError(`simulation too large: ${what}`, atFlag(flag), `${expected}: ${fix}`, `${count(work)} rows and draws`);
 }
