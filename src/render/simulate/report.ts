@@ -289,9 +289,13 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   const blocks: Block[] = [{ kind: "heading", level: 2, text: `Sampled: ${samples.count} run${samples.count === 1 ? "" : "s"}, seed ${samples.seed}` }];
   const when = (at: number | undefined) => (at === undefined ? "lasts" : localDateTime(ctx, at));
   for (const p of samples.plans) {
+    // Credits bought at no price are not in the money: said as the plan comparison says it (new67 M2: Starter read
+    // "money p50 20.00 USD" that needed some 7,400 bonus credits a cycle at no price).
+    const purchase = sim.plans.find((r) => r.plan === p.plan)?.purchase;
+    const unpriced = purchase !== undefined && purchase.price === undefined && p.cycles.some((c) => c.topupNeeded.p99.gt(0)) ? ` + ${purchaseWords(purchase.kind)} (no price)` : "";
     blocks.push({
       kind: "table",
-      title: `${p.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
+      title: `${p.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}${unpriced}`,
       head: ["Cycle", `${titled(ctx.card.unit)} p50`, `${titled(ctx.card.unit)} p90`, "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
       align: ["right", "right", "right", "right", "right", "left", "left", "right"],
       rows: p.cycles.map((c) => [
