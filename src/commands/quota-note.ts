@@ -1,6 +1,7 @@
 import type { AccountSettings } from "../account/account.js";
 import type { Statement } from "../engine/types.js";
 import { shown } from "../errors.js";
+import { quotaReached } from "../engine/rules.js";
 
 /**
  * The note for accounts under `accounts:` that said nothing of overage, where the top level says `overage: true`, and
@@ -15,7 +16,7 @@ export function quotaRefusalsNote(settings: AccountSettings, statement: Statemen
   for (const account of statement.accounts) {
     if (!unsaid.has(account.account)) continue;
     let events = 0;
-    for (const cycle of account.cycles) for (const r of cycle.rejected) if (QUOTA_REACHED.test(r.reason)) events += r.events;
+    for (const cycle of account.cycles) for (const r of cycle.rejected) if (quotaReached(r.reason)) events += r.events;
     if (events > 0) refused.push([account.account, events]);
   }
   if (refused.length === 0) return undefined;
@@ -26,9 +27,6 @@ export function quotaRefusalsNote(settings: AccountSettings, statement: Statemen
   const which = refused.length === 1 ? "an account under accounts: that says nothing of overage had" : `${count(refused.length)} accounts under accounts: that say nothing of overage had`;
   return `burnrate: note: ${which} ${count(total)} request${total === 1 ? "" : "s"} refused past ${refused.length === 1 ? "its" : "their"} plan's quota (${named}${more}), which the top level's overage: true would bill: an entry has only the terms it says; write overage: true in each entry billed overage, or overage: false where the refusals are meant\n`;
 }
-
-/** The quota's refusal while overage billing is off (rules.ts); with it on, a refusal says the subscription ended. */
-const QUOTA_REACHED = /^monthly request quota of \S+ reached$/;
 
 /** Accounts named before the rest are counted. */
 const NAMED = 5;

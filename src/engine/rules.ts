@@ -133,6 +133,11 @@ function useQuota(run: AccountRun, quantity: Decimal): void {
   if (past.gt(0)) run.cycle.overage(past, q.overagePrice, run.terms.plan.key);
 }
 
+/** Whether a refusal is the quota's while overage billing is off (below); with it on, a refusal says the subscription ended. */
+export function quotaReached(reason: string): boolean {
+  return /^monthly request quota of \S+ reached$/.test(reason);
+}
+
 /**
  * The plan's monthly request quota: refused past it without overage, billed as overage with it. Its room
  * is what is left of the quota, without bound with overage: the overage of quantities used together is

@@ -2,13 +2,14 @@ import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
+import { quotaReached } from "../../engine/rules.js";
 import type { Rejection } from "../../engine/types.js";
 import { isEndedReason } from "../../engine/subscription-end.js";
 import { ownLimit } from "../../scenario/own-limit.js";
 import type { CycleResult, PlanResult, Simulation, UsersRanking } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
-import { count, credits } from "../shared/numbers.js";
+import { count, credits, exactGrouped } from "../shared/numbers.js";
 import { partsBlocks } from "./parts.js";
 
 /** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
@@ -97,7 +98,26 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
     const kind = purchaseWords(unpriced.result.purchase!.kind);
     blocks.push({ kind: "note", text: `The card gives no price for ${kind}: a row "with ${kind}" counts the ${unit} to buy as ${kind}, and its money leaves them out, so it cannot be named the cheapest.` });
   }
+  const overage = overageUnasked(sim);
+  if (overage !== undefined) blocks.push({ kind: "note", text: overage });
   return blocks;
+}
+
+/**
+ * The plans whose request quota the scenario's usage passes, refused, where their card would bill the requests past it
+ * as overage: the scenario says nothing of overage (off), so no row compares it, and a quote read the dearer plan that
+ * covers as the cheapest (new67 M1: Enterprise at 13,105.46 USD, where Pro with `overage: true` covers for 11,803.93).
+ */
+function overageUnasked(sim: Simulation): string | undefined {
+  if (sim.scenario.overage) return undefined;
+  const refused = sim.plans.flatMap((p) => {
+    const quota = p.plan.quota;
+    if (quota === undefined) return [];
+    const rows = p.cycles.reduce((n, c) => n + c.rejectedBuying.reduce((m, r) => m + (quotaReached(r.reason) ? r.events : 0), 0), 0);
+    return rows > 0 ? [`${p.label} ${rows.toLocaleString("en-US")} past its quota of ${exactGrouped(quota.requests)} (overage ${formatExact(quota.overagePrice)} ${sim.scenario.card.currency} a request)`] : [];
+  });
+  if (refused.length === 0) return undefined;
+  return `Requests refused past a plan's request quota, usage rows: ${refused.join("; ")}. The card bills them as overage where overage billing is on, which the scenario leaves off: overage: true in the scenario compares each plan with it.`;
 }
 
 /**
