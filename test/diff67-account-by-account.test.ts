@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compareStatements } from "../src/costdiff/compare.js";
+import type { Statement } from "../src/engine/types.js";
+import { Decimal, ZERO } from "../src/money.js";
 import { pricedBy } from "../src/costdiff/priced-by.js";
 import { card, events, replay } from "./helpers/engine.js";
 
@@ -36,5 +38,24 @@ describe("diff's comparison, account by account", () => {
     expect([result.total.old.toFixed(), result.total.new.toFixed()]).toEqual(["10", "18"]);
     expect([result.served.old.toFixed(), result.served.new.toFixed()]).toEqual(["10", "18"]);
     expect(result.cycles.map((c) => c.account)).toEqual(["a", "acct", "b", "c"]);
+  });
+
+  it("compares an account of more cost rows than a call takes arguments (red67b: 130,000 rows were spread into push, a stack)", () => {
+    // One account, one cycle, 130,000 meters of one credit each under the base card and two under the new one: a
+    // statement of only the fields the comparison reads.
+    const METERS = 130_000;
+    const statement = (price: string): Statement => {
+      const amount = new Decimal(price);
+      const lines = Array.from({ length: METERS }, (_, i) => ({ meter: `m${i}`, component: undefined, kind: "usage", category: "main", pool: "p", dimensions: {}, quantity: new Decimal(1), unitPrice: amount, amount, events: 1 }));
+      const cycle = { start: 0, end: 1, total: amount.mul(METERS), rejected: [], lines };
+      return { accounts: [{ account: "solo", plan: "basic", cycles: [cycle] }] } as unknown as Statement;
+    };
+    const result = compareStatements(statement("1"), statement("2"), () => undefined);
+    expect(result.rows).toHaveLength(METERS);
+    expect(result.rows[METERS - 1]!.meter).toBe(`m${METERS - 1}`);
+    // 130,000 x 1 and 130,000 x 2.
+    expect([result.total.old.toFixed(), result.total.new.toFixed()]).toEqual(["130000", "260000"]);
+    expect(result.refused).toEqual([]);
+    expect(ZERO.plus(result.served.old).toFixed()).toBe("130000");
   });
 });
