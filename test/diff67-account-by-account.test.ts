@@ -21,7 +21,7 @@ describe("diff's comparison, account by account", () => {
 
   it("gives each account's rows and the corpus's lines, and calls between after each account of each pass", () => {
     const calls: number[] = [];
-    const result = compareStatements(replay(base, usage, options), replay(raised, usage, options), pricedBy([base, raised]), () => calls.push(calls.length));
+    const result = compareStatements(replay(base, usage, options), replay(raised, usage, options), pricedBy([base, raised]), { between: () => calls.push(calls.length) });
     // Four accounts: a, b, c and the setup's own "acct" (named by the replay's setup, without usage). Both statements'
     // accounts once for the corpus (4 + 4), then each account's pair (4).
     expect(calls).toHaveLength(12);

@@ -146,7 +146,10 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const changes = markRenames(versionChanges(base, card, cardSettings.zone), renamed);
   const inside = effectiveInside({ base, card }, after, cardSettings.zone);
   if (inside !== undefined) io.stderr.write(visibleLines(`burnrate: note: ${formatLocation(inside.location)}: ${effectiveInsideText(inside)}\n`));
-  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, effectiveInside: inside, comparison: compareStatements(before, after, pricedBy([base, card]), io.heapCheck), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }, io.heapCheck), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
+  // The money first: the comparison, the statements' last reader, lets each account's cycles go once compared (at
+  // 10,000 accounts, both statements held 120 MB of a 265 MB heap beside the report's rows).
+  const money = compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }, io.heapCheck);
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, effectiveInside: inside, money, comparison: compareStatements(before, after, pricedBy([base, card]), { between: io.heapCheck, release: true }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
   // Money in two currencies has no rate between them: a warning, and with --fail-on-unmeasured a finding, as any change

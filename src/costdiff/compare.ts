@@ -1,4 +1,5 @@
-import type { CycleStatement, LineKind, Statement, StatementLine } from "../engine/types.js";
+import { releaseCycles } from "../engine/closed-cycles.js";
+import type { AccountStatement, CycleStatement, LineKind, Statement, StatementLine } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Instant } from "../time.js";
 import { GrainLines, type Served } from "./line-pairs.js";
@@ -144,9 +145,11 @@ const byName = ([a]: [string, string], [b]: [string, string]) => (a < b ? -1 : a
  * creators held 900 cycles' grains at once, and its diff's peak grew with the usage (newcomer66b: 990 MB at 262,000
  * rows, 2.8 GB at 1.1 million). What the whole usage tells (each meter's average price, the lines' and meters'
  * first-seen order) is read first, in one pass over each statement. `between` is called after each account in each pass (the
- * heap watch's check: the comparison gives the event loop no turn).
+ * heap watch's check: the comparison gives the event loop no turn). With `release`, for a caller that reads the
+ * statements no more, each account's cycles are let go once compared (releaseCycles), under both cards: 10,000
+ * accounts' two statements were held whole until the report's rows were all made beside them.
  */
-export function compareStatements(base: Statement, card: Statement, priced: PricedBy, between: () => void = () => {}): CostComparison {
+export function compareStatements(base: Statement, card: Statement, priced: PricedBy, { between = () => {}, release = false }: { between?: () => void; release?: boolean } = {}): CostComparison {
   const keyOf = pricedLineKey(priced);
   const corpus = { old: corpusOf(base, keyOf, between), new: corpusOf(card, keyOf, between) };
   // Every priced line either card charged, in first-seen order: the base card's, then the new card's own.
@@ -159,8 +162,9 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
   const refused: RefusedRow[] = [];
   const served = { old: ZERO, new: ZERO };
   const overall = { old: corpus.old.costs, new: corpus.new.costs };
-  for (const pair of accountPairs(base, card)) {
+  for (const { pair, statements } of accountPairs(base, card)) {
     const one = compareAccount(pair, { lines, keyOf, overall });
+    if (release) for (const account of statements) releaseCycles(account);
     // One at a time, not spread into push: an account of ten years of 1,000 meters has 120,000 rows, past the
     // arguments a call takes (red67b: a stack, where the statements were compared whole before).
     for (const row of one.rows) rows.push(row);
@@ -212,15 +216,15 @@ function corpusOf(statement: Statement, keyOf: PricedLineKey, between: () => voi
   return { lines, meters, costs };
 }
 
-/** Each account of either statement, with its cycles under each card: each account's cycles are read once a card. */
-function* accountPairs(base: Statement, card: Statement): Generator<AccountPair> {
+/** Each account of either statement, with its cycles under each card (each account's cycles are read once a card), and the accounts they are read from. */
+function* accountPairs(base: Statement, card: Statement): Generator<{ pair: AccountPair; statements: AccountStatement[] }> {
   const theirs = new Map(card.accounts.map((a) => [a.account, a]));
   for (const a of base.accounts) {
     const other = theirs.get(a.account);
     theirs.delete(a.account);
-    yield { account: a.account, old: a.cycles, new: other?.cycles ?? [] };
+    yield { pair: { account: a.account, old: a.cycles, new: other?.cycles ?? [] }, statements: other === undefined ? [a] : [a, other] };
   }
-  for (const a of theirs.values()) yield { account: a.account, old: [], new: a.cycles };
+  for (const a of theirs.values()) yield { pair: { account: a.account, old: [], new: a.cycles }, statements: [a] };
 }
 
 /** One account's cost rows, cycles, refusals and what both cards serve; its lines' totals added to the corpus's `lines`. */

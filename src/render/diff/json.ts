@@ -6,6 +6,7 @@ import { cycleMoneyJson } from "../statement/money.js";
 import { formatExact, type Decimal } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { formatInstant } from "../../time.js";
+import { MappedArray } from "../shared/json-chunks.js";
 import type { ExpiredRow } from "../../costdiff/expired.js";
 
 
@@ -101,7 +102,7 @@ function moneyJson(m: MoneyComparison): object {
     total_delta_percent: total?.delta_percent ?? null,
     paid_credits_drawn: { ...amounts(m.paidDrawn), percent_of_base_credits: share(gatePercent({ ...m.paidDrawn, percentOf: m.baseCredits })) },
     paid_credits_worth: m.paidWorth === undefined ? null : amounts(m.paidWorth),
-    cycles: m.rows.map((r) => ({
+    cycles: new MappedArray(m.rows, (r) => ({
       account: r.account,
       start: formatInstant(r.start),
       end: formatInstant(r.end),
@@ -110,11 +111,15 @@ function moneyJson(m: MoneyComparison): object {
       paid_credits_drawn: amounts(r.paidDrawn),
       paid_credits_worth: r.paidWorth === undefined ? null : amounts(r.paidWorth),
     })),
-    changes: m.changes.map(moneyChangeJson),
+    changes: new MappedArray(m.changes, moneyChangeJson),
   };
 }
 
-/** `burnrate.diff/v1` (SPEC 4): totals, then every account, meter, cycle and (cycle, account, meter) with old and new amounts. */
+/**
+ * `burnrate.diff/v1` (SPEC 4): totals, then every account, meter, cycle and (cycle, account, meter) with old and new
+ * amounts. The lists that grow with the accounts are made an element at a time as they are written (MappedArray):
+ * 10,000 accounts' 210,000 elements made at once took 100 MB of peak RSS.
+ */
 export function diffJson(d: CostDiff): object {
   const { comparison: cmp } = d;
   const total = amounts(cmp.total);
@@ -139,9 +144,9 @@ export function diffJson(d: CostDiff): object {
     fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 || d.refusedMore !== undefined } : null,
     refused_more: d.refusedMore === undefined ? null : { old: d.refusedMore.old, new: d.refusedMore.new },
     refused_more_worth: d.refusedMore === undefined ? null : { ...amounts(d.refusedMore.worth), percent_of_base_credits: share(gatePercent({ ...d.refusedMore.worth, percentOf: cmp.total.old })) },
-    accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
+    accounts: new MappedArray([...totalsBy(cmp.rows, (r) => r.account)], ([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
-    cycles: cmp.cycles.map((c) => ({
+    cycles: new MappedArray(cmp.cycles, (c) => ({
       account: c.account,
       start: formatInstant(c.start),
       end: formatInstant(c.end),
@@ -149,12 +154,12 @@ export function diffJson(d: CostDiff): object {
       old_rejected: c.oldRejected,
       new_rejected: c.newRejected,
     })),
-    refused: cmp.refused.map(refusedJson),
+    refused: new MappedArray(cmp.refused, refusedJson),
     credits_lost: lostJson(d),
-    expired: d.money.expired.map(expiredJson),
-    changes: cmp.rows.map(changeJson),
+    expired: new MappedArray(d.money.expired, expiredJson),
+    changes: new MappedArray(cmp.rows, changeJson),
     money: moneyJson(d.money),
-    lines: cmp.lines.map(lineJson),
+    lines: new MappedArray(cmp.lines, lineJson),
     card_changes: d.cardChanges.map(cardChangeJson),
     unmeasured_rises: d.unmeasured.map(cardChangeJson),
     effective_not_applied: d.effectiveInside === undefined ? null : { effective: d.effectiveInside.effective, at: formatInstant(d.effectiveInside.at), file: d.effectiveInside.location.file, line: d.effectiveInside.location.line, column: d.effectiveInside.location.column },
