@@ -61,6 +61,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   // cycles alike, each group compared on its own and the sheets merged); one without an account column covers every
   // account, at one calendar.
   const named = bill.byAccount ? [...new Set([...bill.charges, ...bill.payments].map((c) => accountOf(c.account)!))] : [];
+  // Looked up by account, not searched: each of 20,000 accounts searched a list of 20,000 names.
+  const onBill = new Set(named);
   const groups: { accounts: ReadonlySet<string> | undefined; statement: Statement }[] = bill.byAccount ? accountGroups(named, replayed, own) : [{ accounts: undefined, statement: replayed }];
   const parts = groups.map((group) => {
     const mine = <T extends { account: string | undefined }>(rows: readonly T[]) => rows.filter((r) => group.accounts === undefined || group.accounts.has(accountOf(r.account)!));
@@ -113,7 +115,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     lines: sheet,
     outsideBill: mergeSpans(compared.flatMap((c) => c.outsideBill)),
     // Accounts the bill does not name at all, summed over the first group's cycles.
-    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !named.includes(a.account)).map((a) => ({
+    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => ({
       account: a.account,
       amount: sumOf(a.cycles.filter((c) => head.cycles.includes(c.index)).map((c) => c.total)),
     })),
@@ -446,9 +448,26 @@ function throughBill(settings: AccountSettings, bill: Pick<Bill, "charges" | "cu
 function attachRefusals(lines: ReadonlyMap<string, AlignedLine>, replayed: Statement, calendar: Calendar): void {
   const refused = replayed.accounts.flatMap((a) => a.cycles.flatMap((c) => c.rejected.map((r) => ({ account: a.account, cycle: calendar.indexOf(r.firstAt), rejection: r }))));
   if (refused.length === 0) return;
+  // Looked up by cycle and meter (and account), in the replay's order: each of a bill's 96,000 lines searched every
+  // refusal of 20,000 accounts (red68: 20 s of a reconcile's 77).
+  const byMeter = new Map<string, number[]>();
+  const byAccount = new Map<string, number[]>();
+  const add = (index: Map<string, number[]>, key: string, i: number) => {
+    const found = index.get(key);
+    if (found === undefined) index.set(key, [i]);
+    else found.push(i);
+  };
+  refused.forEach((r, i) => {
+    add(byMeter, `${r.cycle}\u0000${r.rejection.meter}`, i);
+    add(byAccount, `${r.cycle}\u0000${r.rejection.meter}\u0000${r.account}`, i);
+  });
   for (const line of lines.values()) {
-    const mine = refused.filter((r) => r.cycle === line.cycle && line.meters.some((m) => meterOfItem(m) === r.rejection.meter) && (line.account === undefined || line.account === r.account));
-    if (mine.length > 0) line.refused = mine.map((r) => r.rejection);
+    const mine = new Set<number>();
+    for (const item of line.meters) {
+      const key = `${line.cycle}\u0000${meterOfItem(item)}`;
+      for (const i of (line.account === undefined ? byMeter.get(key) : byAccount.get(`${key}\u0000${line.account}`)) ?? []) mine.add(i);
+    }
+    if (mine.size > 0) line.refused = [...mine].sort((x, y) => x - y).map((i) => refused[i]!.rejection);
   }
 }
 
