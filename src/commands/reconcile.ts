@@ -63,6 +63,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     usage,
     bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
     tolerance,
+    between: io.heapCheck,
   }).finally(() => progress.end());
   // The bill's cycles: a day of dated rows may straddle their boundaries.
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(visibleLines(note));

@@ -130,8 +130,10 @@ export interface AccountGroup {
  */
 export function accountGroups(named: readonly string[], statement: Statement, own: Calendar): AccountGroup[] {
   const groups = new Map<string, Set<string>>();
+  // Looked up, not searched: each of 20,000 named accounts searched the statement's 20,000 (red68).
+  const byName = new Map(statement.accounts.map((a) => [a.account, a]));
   for (const account of named) {
-    const cycles = statement.accounts.find((a) => a.account === account)?.cycles ?? [];
+    const cycles = byName.get(account)?.cycles ?? [];
     const key = JSON.stringify(cycles.filter((c) => c.start !== own.start(c.index) || c.end !== own.start(c.index + 1)).map((c) => [c.index, c.start]));
     const group = groups.get(key) ?? new Set<string>();
     groups.set(key, group.add(account));
