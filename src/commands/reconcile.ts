@@ -40,6 +40,7 @@ export interface ReconcileOptions extends ReplayInputOptions {
   bom?: boolean;
   color?: boolean;
   allLines?: boolean;
+  everyAccount?: boolean;
 }
 
 export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise<void> {
@@ -101,10 +102,23 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     const kinds = p.byKind.length === 0 ? "" : ` (${p.byKind.map((k) => `${k.kind} ${formatExact(k.credits)}`).join(", ")})`;
     throw new Finding(`the bill's payments differ from the grants in the account file: ${p.rows} payment row(s) of ${formatExact(p.bill)} ${card.unit} on the bill; ${formatExact(p.granted)} granted by the account file in these cycles${kinds}`);
   }
+  // Asked for: a reseller's invoice run of every customer, where one left off is revenue not billed (red68 M2: a bill of
+  // 1,000 of 20,003 customers read "the bill agrees", exit 0, and the CSV sheet had no row for the others).
+  const unbilled = options.everyAccount ? result.otherAccounts.filter((a) => !a.amount.isZero()) : [];
+  if (unbilled.length > 0) throw new Finding(unbilledText(unbilled, card));
   if (failingCredits > 0) {
     const first = result.credits[0]!;
     throw new Finding(`${failingCredits} credit(s) on the bill need attention (the bill mapping's credits: fail); first: ${first.origin.file}:${first.origin.line} ${first.activity}`);
   }
+}
+
+/** The accounts with usage the bill names no line of, under --every-account: how many, what they come to, the largest three. */
+function unbilledText(unbilled: readonly { account: string; amount: Decimal }[], card: RateCard): string {
+  const total = unbilled.reduce((sum, a) => sum.plus(a.amount), ZERO);
+  const largest = [...unbilled].sort((a, b) => b.amount.comparedTo(a.amount) || (a.account < b.account ? -1 : 1)).slice(0, 3);
+  const named = largest.map((a) => `${a.account} (${formatExact(a.amount)} ${card.unit})`).join(", ");
+  const more = unbilled.length > 3 ? `, and ${(unbilled.length - 3).toLocaleString("en-US")} more` : "";
+  return `${unbilled.length.toLocaleString("en-US")} account(s) with usage in the bill's cycles are not on the bill, past --every-account: ${formatExact(total)} ${card.unit} not billed; ${unbilled.length > 3 ? "the largest " : ""}${named}${more} (--format json lists each: other_accounts)`;
 }
 
 /**
