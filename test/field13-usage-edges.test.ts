@@ -28,9 +28,14 @@ describe("an empty usage file among several is a day of no usage", () => {
       "2026-11-06.csv.gz": gzipSync(""),
       "2026-11-07.csv": `${HEADER}\n${row(7)}\n`,
     });
-    // Two requests: 0.9 cents. The empty files are named (a failed export writes one too: newcomer63 M2), the day of a
-    // header alone is not.
-    expect(await total(daily)).toEqual({ total: "0.9", read: 2, stderr: `burnrate: note: 3 of the 6 usage files are empty, without even a header ("2026-11-03.csv", "2026-11-05.jsonl", "2026-11-06.csv.gz" in ${JSON.stringify(daily)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n` });
+    // Two requests: 0.9 cents. The empty files are named (a failed export writes one too: newcomer63 M2), and the day of
+    // a header alone apart (stop 68, red68 L2).
+    expect(await total(daily)).toEqual({
+      total: "0.9",
+      read: 2,
+      stderr: `burnrate: note: 3 of the 6 usage files are empty, without even a header ("2026-11-03.csv", "2026-11-05.jsonl", "2026-11-06.csv.gz" in ${JSON.stringify(daily)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`
+        + `burnrate: note: 1 of the 6 usage files holds a header and no rows ("2026-11-04.csv" in ${JSON.stringify(daily)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`,
+    });
   });
 
   it("leaves an empty day to the row scanner, which reads the other days itself", async () => {

@@ -33,8 +33,10 @@ describe("a usage file and its byte-for-byte copy", () => {
 
   it("files of one size with other rows, and two header-only files, are both read", async () => {
     const other = DAY.replace("2026-11-02", "2026-11-03");
-    const r = await statement(folder({ "day1.csv": DAY, "day2.csv": other, "empty1.csv": "timestamp,meter,quantity,project\n", "empty2.csv": "timestamp,meter,quantity,project\n" }));
-    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const dir = folder({ "day1.csv": DAY, "day2.csv": other, "empty1.csv": "timestamp,meter,quantity,project\n", "empty2.csv": "timestamp,meter,quantity,project\n" });
+    const r = await statement(dir);
+    // The header-only files named, as a failed export's would be (stop 68), and read: not refused as copies.
+    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 2 of the 4 usage files hold a header and no rows ("empty1.csv", "empty2.csv" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`]);
     // Two days of 100 reads: 2 x 100 x 0.01 = 2 credits.
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("2");
   });
@@ -46,7 +48,7 @@ describe("files alike that are no copy (red team, stop 36)", () => {
     const empty = gzipSync("timestamp,meter,quantity,project\n");
     const dir = folder({ "2026-11-03.csv.gz": gzipSync(DAY), "2026-11-05.csv.gz": empty, "2026-11-06.csv.gz": empty });
     const r = await statement(dir);
-    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect([r.code, r.stderr]).toEqual([0, `burnrate: note: 2 of the 3 usage files hold a header and no rows ("2026-11-05.csv.gz", "2026-11-06.csv.gz" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`]);
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("1");
   });
 

@@ -51,7 +51,7 @@ describe("a last cycle that a day of the next month makes (newcomer63 M3)", () =
 });
 
 describe("an empty file among the usage files (newcomer63 M2)", () => {
-  it("is named on stderr, 0 bytes or a gzip of nothing, and the run goes on; a file of a header alone is not", async () => {
+  it("is named on stderr, 0 bytes or a gzip of nothing, and the run goes on; a file of a header alone is named apart (stop 68)", async () => {
     const { gzipSync } = await import("node:zlib");
     const dir = mkdtempSync(join(tmpdir(), "empty63-"));
     const header = "timestamp,meter,quantity,project\n";
@@ -61,7 +61,10 @@ describe("an empty file among the usage files (newcomer63 M2)", () => {
     writeFileSync(join(dir, "d4.csv"), header);
     const out = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", dir, "--format", "json"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe(`burnrate: note: 2 of the 4 usage files are empty, without even a header ("d2.csv", "d3.csv.gz" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`);
+    expect(out.stderr).toBe(
+      `burnrate: note: 2 of the 4 usage files are empty, without even a header ("d2.csv", "d3.csv.gz" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`
+      + `burnrate: note: 1 of the 4 usage files holds a header and no rows ("d4.csv" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`,
+    );
     // 5 maps calls at 0.08.
     expect(JSON.parse(out.stdout).accounts[0].cycles[0].total).toBe("0.4");
   });

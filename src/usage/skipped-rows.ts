@@ -3,7 +3,7 @@ import { formatLocation, formatPlace, shown, type Location, type Place } from ".
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant, Zone } from "../time.js";
 import type { ColumnMapping } from "./mapping.js";
-import { emptyFilesNote, passedOverNotes } from "./sources.js";
+import { emptyFilesNote, headerOnlyFilesNote, passedOverNotes } from "./sources.js";
 import { missingDaysNotes } from "./missing-days.js";
 import { datedDayNotes } from "./field15-dated-days.js";
 import { naiveTimeNotes } from "./naive-times.js";
@@ -43,6 +43,8 @@ export class SkippedRows {
     this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
     const empty = emptyFilesNote(usage);
     if (empty !== undefined) this.folders.push(empty);
+    const headers = headerOnlyFilesNote(usage);
+    if (headers !== undefined) this.folders.push(headers);
     this.folders.push(...missingDaysNotes(usage));
     this.layoutReadings = new LayoutReadings(usage.length);
   }

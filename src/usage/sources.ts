@@ -389,12 +389,44 @@ export function emptyFilesNote(files: readonly string[]): string | undefined {
   // A run of nothing but empty files is refused by the reader.
   if (empty.length === 0 || empty.length === files.length) return undefined;
   const them = empty.length === 1 ? `1 of the ${files.length} usage files is` : `${empty.length} of the ${files.length} usage files are`;
-  // By name in their folder where they share one: a daily file's date is at the end of a path a note would cut short.
-  const folders = new Set(empty.map((file) => dirname(file)));
-  const names = folders.size === 1 ? empty.map((file) => basename(file)) : empty;
-  const where = folders.size === 1 ? ` in ${JSON.stringify(dirname(empty[0]!))}` : "";
-  const list = `${names.slice(0, 10).map((name) => JSON.stringify(name)).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
-  return `burnrate: note: ${them} empty, without even a header (${list}${where}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`;
+  return `burnrate: note: ${them} empty, without even a header (${namedFiles(empty)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`;
+}
+
+/** Files by name in their folder where they share one (a daily file's date is at the end of a path a note would cut short), the first ten. */
+function namedFiles(files: readonly string[]): string {
+  const folders = new Set(files.map((file) => dirname(file)));
+  const names = folders.size === 1 ? files.map((file) => basename(file)) : files;
+  const where = folders.size === 1 ? ` in ${JSON.stringify(dirname(files[0]!))}` : "";
+  return `${names.slice(0, 10).map((name) => JSON.stringify(name)).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}${where}`;
+}
+
+/**
+ * The note naming the CSV files of a header alone among several usage files, where others hold rows. Each is read as a
+ * day without usage; a failed export job that wrote its header writes such a file too (red68 L2: a day of 30, cut to
+ * its header, lost its 122 rows with no word, where a 0-byte day was named).
+ */
+export function headerOnlyFilesNote(files: readonly string[]): string | undefined {
+  if (files.length < 2) return undefined;
+  const alone = files.filter(headerAlone);
+  if (alone.length === 0 || alone.length === files.length) return undefined;
+  const them = alone.length === 1 ? `1 of the ${files.length} usage files holds` : `${alone.length} of the ${files.length} usage files hold`;
+  return `burnrate: note: ${them} a header and no rows (${namedFiles(alone)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
+}
+
+/** The most bytes a CSV header alone is read for: a header is a line of column names. */
+const HEADER_BYTES = 64 * 1024;
+
+/** Whether a small CSV file (maybe gzipped) holds one line of text and line ends alone: a header without rows. */
+function headerAlone(file: string): boolean {
+  try {
+    if (file === "-" || !/\.csv(\.gz)?$/i.test(file) || !statSync(file).isFile() || statSync(file).size > HEADER_BYTES) return false;
+    let bytes = readFileSync(file);
+    if (isGzip(bytes)) bytes = gunzipSync(bytes, { maxOutputLength: HEADER_BYTES });
+    const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/).filter((line) => line !== "");
+    return lines.length === 1;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a usage file holds nothing, not even a header: 0 bytes, or line ends alone (`echo "$out" > day.csv` with nothing in $out, red63b M4), maybe gzipped. */
