@@ -380,8 +380,7 @@ function holdsBytes(file: string): boolean {
 /**
  * The note naming the empty files among several usage files. Each is read as a day without usage (filesWithBytes),
  * as a quiet day's export is; a failed export job writes such a file too, and its day's usage was gone with no word
- * (newcomer63 M2: a 0-byte day of 30, and an empty gzip). A file of a header alone is an export's quiet day, and
- * is not named.
+ * (newcomer63 M2: a 0-byte day of 30, and an empty gzip). A file of a header alone is named by headerOnlyFilesNote.
  */
 export function emptyFilesNote(files: readonly string[]): string | undefined {
   if (files.length < 2) return undefined;
