@@ -5,6 +5,7 @@ import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { BillRows, type Cell } from "./bill-rows.js";
+import { TOTALS_LEFT_OUT, totalsWord } from "./totals-row.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
 import { adjustsLine, focusRow, focusTagDimensions, type Adjustment } from "./focus.js";
 import { DEFAULT_BILL_MAPPING, billDimensions, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
@@ -79,18 +80,6 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
 }
 
 /**
- * A bill's totals row as spreadsheets write one: Total, Subtotal, Sub total, Grand total, Total (USD), Total USD,
- * Subtotal (USD):, TOTAL:; not "Total requests", an activity.
- */
-const TOTALS = /^\s*(?:grand\s+|sub[-\s]?)?totals?\s*(?:\([^)]*\)|([a-z]{3}))?\s*:?\s*$/i;
-
-/** Whether a cell says a totals row's word; a currency after it is its code in capitals (not "Total tax"). */
-function totalsWord(cell: string): boolean {
-  const m = TOTALS.exec(cell);
-  return m !== null && (m[1] === undefined || m[1] === m[1].toUpperCase());
-}
-
-/**
  * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
  * (newcomer66 M6: told "bad period" with an example date, and not as a totals row).
  */
@@ -102,7 +91,7 @@ function emptyPeriod(cell: Cell, row: { period: string; activity: string; first:
   // "Total" is a project's name (red66b, red66c).
   const totals = [row.period, row.activity, row.first].find(totalsWord);
   if (totals !== undefined) {
-    return new UserError(`a totals row: its ${what} ${totals === row.period ? "says" : `is empty, and its ${totals === row.activity ? "activity" : "first cell"} says`} ${shown(totals.trim())}`, cell.at, "the row left out of the bill: a totals row sums the rows above it, which are compared each", found);
+    return new UserError(`a totals row: its ${what} ${totals === row.period ? "says" : `is empty, and its ${totals === row.activity ? "activity" : "first cell"} says`} ${shown(totals.trim())}`, cell.at, TOTALS_LEFT_OUT, found);
   }
   return new UserError(`empty ${what}`, cell.at, ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the first day of one of the account's cycles, its start instant, a month or a date range", "an empty cell");
 }
