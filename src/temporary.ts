@@ -19,7 +19,9 @@ let lastWords: (() => void) | undefined;
 function removeAll(): void {
   for (const path of pending) {
     try {
-      rmSync(path, { recursive: true, force: true });
+      // Retried: the reading thread may write one more of its sorted runs into a folder being removed (ENOTEMPTY, a
+      // Ctrl-C during the event ids' first pass on a loaded machine).
+      rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
     } catch (e) {
       process.stderr.write(`burnrate: warning: cannot remove the temporary ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}\n`);
     }
