@@ -2,7 +2,7 @@ import { formatExact, type Decimal } from "../../money.js";
 import { computedQuantity, meterName, needsAttention } from "../../reconcile/summary.js";
 import type { Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
-import { csvText, dimensionColumns, NumberCell, type Cell } from "../shared/csv.js";
+import { csvRows, csvText, dimensionColumns, NumberCell, type Cell } from "../shared/csv.js";
 import { direction } from "./json.js";
 
 /**
@@ -11,7 +11,7 @@ import { direction } from "./json.js";
  * then one row per activity, account and cycle the bill mapping ignores (status `ignored`), one per credit (status
  * `credit`), and the invoice's total in the card's currency against burnrate's (status `total`).
  */
-export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): string {
+export function* reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): Generator<string> {
   const dims = [...r.bill.dimensions];
   const byAccount = r.lines.some((l) => l.line.account !== undefined) || r.ignored.some((i) => i.account !== undefined);
   const amount = (v: Decimal | undefined): Cell => new NumberCell(v === undefined ? "" : formatExact(v));
@@ -21,7 +21,9 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
   const after = ["status", "direction", "class", "unit",
     "bill_quantity", "bill_amount", "computed_quantity", "computed_amount", "computed_events", "delta", "within_tolerance", "attention", "explanation"];
   const header = [...before, ...dimensionColumns(dims, [...before, ...after]), ...after];
-  const rows: Cell[][] = r.lines.map((l) => {
+  yield csvText(header, [], options);
+  // The lines a piece at a time: a bill of 96,000 lines made every row, and the whole text, at once (red68).
+  for (let at = 0; at < r.lines.length; at += PIECE) yield csvRows(r.lines.slice(at, at + PIECE).map((l): Cell[] => {
     const d = l.difference;
     return [
       formatInstant(l.cycleStart),
@@ -33,7 +35,8 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       amount(computedQuantity(l)), amount(l.line.computed?.amount), l.line.computed?.events ?? 0,
       amount(l.delta), d ? (d.withinTolerance ? "yes" : "no") : "", d && needsAttention(d) ? "yes" : "no", d?.explanation ?? l.note ?? "",
     ];
-  });
+  }));
+  const rows: Cell[][] = [];
   // Rows the mapping leaves out are money on the bill too: the sheet finance signs shows them, one row per activity,
   // account and cycle, in the card's unit as the lines are, and the table and JSON report them (newcomer, stop 36: a
   // 17.28 USD net of tax, credit and fee rows was on the table alone, then on the sheet without whose or which month).
@@ -62,5 +65,8 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       `every row of the bill${i.converted ? ` (its rows in ${r.unit} turned into ${i.currency} at the card's credit price)` : ""}: ${formatExact(i.compared)} compared, ${formatExact(i.ignored)} ignored, ${formatExact(i.credits)} credits; computed for the compared rows; ${formatExact(i.compared.minus(i.computed))} of the delta on them`,
     ]);
   }
-  return csvText(header, rows, options);
+  yield csvRows(rows);
 }
+
+/** Lines written at a time. */
+const PIECE = 4096;
