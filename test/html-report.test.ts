@@ -33,6 +33,15 @@ describe("statement --format html", async () => {
     expect(html).toContain("<caption>Charges</caption>");
   });
 
+  it("draws spend by project only where a line names a project (newcomer68 L6: \"(workspace) 100%\" on a card of teams)", async () => {
+    // Fliplet's three cycles: by category and by project each. Floopy's gateway (models and teams, no project): by category alone.
+    expect(html.match(/<h4>Spend by project/g)).toHaveLength(3);
+    const floopy = await report(["statement", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv"]);
+    const cycles = floopy.match(/<svg class="burn-down"/g)!.length;
+    expect(floopy.match(/<h4>Spend by category/g)).toHaveLength(cycles);
+    expect(floopy).not.toContain("Spend by project");
+  });
+
   it("is self-contained: no script, no fetch, nothing outside the file", () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).not.toMatch(/\s(src|href)=/i);

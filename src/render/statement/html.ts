@@ -67,9 +67,11 @@ export function* statementHtml(statement: Statement, ledger: BurnEntries & { rel
     if (block.kind === "facts" && open && burn) {
       const c = burn.cycle;
       yield out(`<figure class="burn">${burnDownSvg(burn, ctx, `burn-${drawnCycles}`)}<figcaption>${burnLegendHtml(burn, ctx)}</figcaption></figure>`);
+      // By project only where a line names one: a card of teams or models drew "(workspace) 100%" each cycle (newcomer68 L6).
+      const projects = c.lines.some((line) => line.dimensions.project !== undefined);
       yield out(`<div class="pair">`
         + `<figure class="spend"><h4>Spend by category (${escapeHtml(card.unit)})</h4>${barsSvg("Spend by category", rank(categoryTotals(c.lines, card), TOP), money)}</figure>`
-        + `<figure class="spend"><h4>Spend by project (${escapeHtml(card.unit)})</h4>${barsSvg("Spend by project", rank(byProject(c.lines), TOP), money, PALETTE.payment)}</figure>`
+        + (projects ? `<figure class="spend"><h4>Spend by project (${escapeHtml(card.unit)})</h4>${barsSvg("Spend by project", rank(byProject(c.lines), TOP), money, PALETTE.payment)}</figure>` : "")
         + `</div>`);
     }
   }
