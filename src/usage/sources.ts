@@ -412,8 +412,11 @@ export function headerOnlyFilesNote(files: readonly string[]): string | undefine
   return `burnrate: note: ${them} a header and no rows (${namedFiles(alone)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
 }
 
-/** The most bytes a CSV header alone is read for: a header is a line of column names. */
-const HEADER_BYTES = 64 * 1024;
+/**
+ * The most bytes a file of a CSV header alone is looked for in: a header is a line of column names (LiteLLM's 24 are
+ * some 400 bytes). Files above it are not read here: a folder of small hourly exports is read once more at most so.
+ */
+const HEADER_BYTES = 16 * 1024;
 
 /** Whether a small CSV file (maybe gzipped) holds one line of text and line ends alone: a header without rows. */
 function headerAlone(file: string): boolean {
