@@ -13,9 +13,26 @@ describe("reconcile --every-account", () => {
   const args = ["reconcile", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv", "--bill", "fixtures/reconcile/floopy/ledger.csv"];
 
   it("is a finding where an account with usage is not on the bill", async () => {
-    const { code, stderr } = await burnrate([...args, "--every-account", "--format", "json"]);
+    const { code, stdout, stderr } = await burnrate([...args, "--every-account", "--format", "json"]);
     expect(code).toBe(1);
-    expect(stderr).toContain("burnrate: 2 account(s) with usage in the bill's cycles are not on the bill, past --every-account: 167.4 cents not billed; bolt (108 cents), cove (59.4 cents)");
+    expect(stderr).toBe("burnrate: 2 account(s) with usage in the bill's cycles are not on the bill (--every-account): their usage came to 167.4 cents (plan fees not counted); bolt (108 cents), cove (59.4 cents) (--format json lists each: other_accounts)\n");
+    // The report says what the exit says (red68c M1: "agrees" beside exit 1).
+    expect((JSON.parse(stdout) as { status: string }).status).toBe("attention");
+    const table = await burnrate([...args, "--every-account", "--format", "table"]);
+    expect(table.stdout).toContain("Status            needs attention (2 account(s) not on the bill, --every-account)");
+  });
+
+  it("is said beside a bill difference, not behind it (red68c M6)", async () => {
+    // The overcharged ledger, read with the fixture's ledger mapping beside it: acme's request line billed above usage.
+    const dir = mkdtempSync(join(tmpdir(), "every68-"));
+    copyFileSync("fixtures/reconcile/floopy/ledger-overcharged.csv", join(dir, "bill.csv"));
+    copyFileSync("fixtures/reconcile/floopy/ledger.csv.mapping.yaml", join(dir, "bill.csv.mapping.yaml"));
+    const { code, stderr } = await burnrate(["reconcile", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv", "--bill", join(dir, "bill.csv"), "--every-account", "--format", "json"]);
+    expect(code).toBe(1);
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^burnrate: 1 bill difference\(s\) need attention; first: 2026-11-01T00:00:00Z request \(acme\)/);
+    expect(lines[1]).toMatch(/^burnrate: 2 account\(s\) with usage in the bill's cycles are not on the bill \(--every-account\): their usage came to 167\.4 cents/);
   });
 
   it("without it, the bill of one account agrees (a reseller's bill for one customer)", async () => {

@@ -20,6 +20,8 @@ describe("the note of usage files of a header alone", () => {
   const gzipped = file("d4.csv.gz", gzipSync(`${header}\n`));
   const unended = file("d5.csv", header);
   const lines = file("d6.jsonl", '{"timestamp":"2026-11-01T10:00:00Z"}\n');
+  // Read by its content: one JSON line is a row, whatever the file's name.
+  const jsonInCsv = file("d7.csv", '{"timestamp":"2026-11-01T10:00:00Z","meter":"data_read","quantity":1}\n');
 
   it("names each, with a byte-order mark, CRLF, gzipped or without a line end, among files with rows", () => {
     expect(headerOnlyFilesNote([day, plain, windows, gzipped, unended, lines])).toBe(
@@ -30,6 +32,7 @@ describe("the note of usage files of a header alone", () => {
   it("says nothing of one file, of files with rows, nor where every file is a header alone (the run's own note says that)", () => {
     expect(headerOnlyFilesNote([plain])).toBeUndefined();
     expect(headerOnlyFilesNote([day, lines])).toBeUndefined();
+    expect(headerOnlyFilesNote([day, jsonInCsv])).toBeUndefined();
     expect(headerOnlyFilesNote([plain, windows])).toBeUndefined();
   });
 });

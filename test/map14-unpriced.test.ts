@@ -27,8 +27,8 @@ function log(rows: readonly string[], name = "gen.csv"): string {
 const row = (id: number, model: string, provider = "openai") => `g-${id},2026-11-0${1 + (id % 9)}T10:00:${String(id % 60).padStart(2, "0")}Z,${model},${provider},1000,200`;
 const statement = (usage: readonly string[]) => burnrate(["statement", "--account", ACCOUNT, "--layout", "openrouter", "--usage", ...usage]);
 // The rows' way out while the card is priced (newcomer68 L2): skip_rows: naming the value.
-const aside = (dim: string, value: string) => `, or skip_rows: { ${dim}: ["${value}"] } in the usage mapping (its column as the export names it) to leave its rows out meanwhile, neither charged nor counted`;
-const refusal = (file: string, line: number, model: string) => `burnrate: error: ${file}:${line}:3: no input_tokens price for model "${model}" on meter "request" (expected ${KEYS}${aside("model", model)}, found "${model}")`;
+const aside = (dim: string) => `, or a skip_rows: entry in the usage mapping, under the export's column of ${dim}, with this value, to leave its rows out meanwhile, neither charged nor counted`;
+const refusal = (file: string, line: number, model: string) => `burnrate: error: ${file}:${line}:3: no input_tokens price for model "${model}" on meter "request" (expected ${KEYS}${aside("model")}, found "${model}")`;
 
 describe("every distinct value the card does not price, each at its first row", () => {
   it("names three new models, once each, at the row each is first on, with exit 2", async () => {
@@ -60,7 +60,7 @@ describe("every distinct value the card does not price, each at its first row", 
     const out = await statement([file]);
     expect(out.code).toBe(2);
     expect(out.stderr).toBe([
-      `burnrate: error: ${file}:2:4: no input_tokens price for provider "groq" on meter "request" (expected one of openai, azure, or a "*" entry in the card's price for any other${aside("provider", "groq")}, found "groq")`,
+      `burnrate: error: ${file}:2:4: no input_tokens price for provider "groq" on meter "request" (expected one of openai, azure, or a "*" entry in the card's price for any other${aside("provider")}, found "groq")`,
       refusal(file, 3, "x-ai/grok-4"),
       "",
     ].join("\n"));

@@ -205,9 +205,9 @@ describe("a release of a priced model gets the dimension_values entry that reads
   const utc = account("UTC");
   const KEYS = 'one of gpt-4o, gpt-4o-mini, claude-sonnet-4, llama-3.1-70b, or a "*" entry in the card\'s price for any other';
   // The rows' way out while the card is priced (newcomer68 L2): skip_rows: naming the value.
-  const aside = (model: string) => `, or skip_rows: { model: ["${model}"] } in the usage mapping (its column as the export names it) to leave its rows out meanwhile, neither charged nor counted`;
+  const aside = `, or a skip_rows: entry in the usage mapping, under the export's column of model, with this value, to leave its rows out meanwhile, neither charged nor counted`;
   const refused = (file: string, line: number, model: string, meant: string) =>
-    `burnrate: error: ${file}:${line}:7: no input_tokens price for model "${model}" on meter "request"; did you mean "${meant}"? (expected ${KEYS}, or the export's value read as "${meant}": dimension_values: { model: { "${model}": "${meant}" } } in the usage mapping (--map value:model:${meant}=${model})${aside(model)}, found "${model}")`;
+    `burnrate: error: ${file}:${line}:7: no input_tokens price for model "${model}" on meter "request"; did you mean "${meant}"? (expected ${KEYS}, or the export's value read as "${meant}": dimension_values: { model: { "${model}": "${meant}" } } in the usage mapping (--map value:model:${meant}=${model})${aside}, found "${model}")`;
 
   it("names the card's model after a date, a version and a provider's prefix", async () => {
     const file = log(LITELLM, [
@@ -224,7 +224,7 @@ describe("a release of a priced model gets the dimension_values entry that reads
       refused(file, 2, "gpt-4o-mini-2024-07-18", "gpt-4o-mini"),
       refused(file, 3, "claude-sonnet-4-20250514", "claude-sonnet-4"),
       refused(file, 4, "bedrock/anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4"),
-      `burnrate: error: ${file}:5:7: no input_tokens price for model "o3-mini" on meter "request" (expected ${KEYS}${aside("o3-mini")}, found "o3-mini")`,
+      `burnrate: error: ${file}:5:7: no input_tokens price for model "o3-mini" on meter "request" (expected ${KEYS}${aside}, found "o3-mini")`,
       refused(file, 6, "gpt-4o-002", "gpt-4o"),
       "",
     ].join("\n"));
@@ -237,7 +237,7 @@ describe("a release of a priced model gets the dimension_values entry that reads
     const file = log(LITELLM, models.map((m, i) => `r${i},0.1,1000,100,2026-11-15 0${i}:00:00,2026-11-15 0${i}:00:00,${m},openai,`));
     const out = await ledger(utc, file);
     expect(out.code).toBe(2);
-    expect(out.stderr.trimEnd().split("\n")).toEqual(models.map((m, i) => `burnrate: error: ${file}:${i + 2}:7: no input_tokens price for model "${m}" on meter "request" (expected ${KEYS}${aside(m)}, found "${m}")`));
+    expect(out.stderr.trimEnd().split("\n")).toEqual(models.map((m, i) => `burnrate: error: ${file}:${i + 2}:7: no input_tokens price for model "${m}" on meter "request" (expected ${KEYS}${aside}, found "${m}")`));
   });
 
   it("never maps one in silence: the entries it names, given, price the rows", async () => {

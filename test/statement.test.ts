@@ -180,7 +180,7 @@ describe("statement on the Fliplet fixtures", () => {
     writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project,model,source\n2026-11-02T10:00:00Z,ai_input_tokens,100,p,gigantic,studio\n");
     const run = await burnrate(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv")]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`burnrate: error: ${join(dir, "u.csv")}:2:5: no price for model "gigantic" on meter "ai_input_tokens" (expected one of standard, advanced, or a "*" entry in the card's price for any other, or skip_rows: { model: ["gigantic"] } in the usage mapping (its column as the export names it) to leave its rows out meanwhile, neither charged nor counted, found "gigantic")\n`);
+    expect(run.stderr).toBe(`burnrate: error: ${join(dir, "u.csv")}:2:5: no price for model "gigantic" on meter "ai_input_tokens" (expected one of standard, advanced, or a "*" entry in the card's price for any other, or a skip_rows: entry in the usage mapping, under the export's column of model, with this value, to leave its rows out meanwhile, neither charged nor counted, found "gigantic")\n`);
   });
 
   it("sorts a log whose early row comes after an engine verdict that only stands in time order, in one file or across files", async () => {

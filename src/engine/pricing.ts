@@ -24,7 +24,7 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
         throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}, though the card's ${typo.elsewhere} ${named}${typoText}`, cellOf(origin, dim), `the card's ${what} to name ${shown(typo.named)} as its other prices do (${fix}burnrate check names it)${read}`);
       }
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
-      throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}${setAside(dim, value, origin)}`);
+      throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}${setAside(dim, origin)}`);
     }
     node = next;
   }
@@ -112,9 +112,11 @@ export function releaseOf(value: string, keys: readonly string[]): string | unde
  * For a usage row's value: its rows set aside by the usage mapping while the price is decided, as a month's statements
  * are wanted before the card prices a new model (newcomer68 L2: 9 rows of 157,815 stopped all 40 customers' statements).
  */
-function setAside(dim: string, value: string, origin: Location): string {
+function setAside(dim: string, origin: Location): string {
   if (origin.columns === undefined) return "";
-  return `, or skip_rows: { ${dim}: [${shown(value)}] } in the usage mapping (its column as the export names it) to leave its rows out meanwhile, neither charged nor counted`;
+  // Not an entry to paste: the export's column of the dimension may be named otherwise (rename:, a layout's path), and a
+  // long value is shown cut short (red68c M3, M4).
+  return `, or a skip_rows: entry in the usage mapping, under the export's column of ${dim}, with this value, to leave its rows out meanwhile, neither charged nor counted`;
 }
 
 /** For a usage row's value near one of the table's (OPENAI, openai/gpt-4o): the usage mapping's entry that reads it as that one. */

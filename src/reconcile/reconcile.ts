@@ -36,6 +36,8 @@ export interface ReconcileInput {
   tolerance: Tolerance;
   /** The usage scan reads every event, not only those that can matter (a test's: usage-scan.ts, `every`). */
   scanEvery?: boolean;
+  /** The bill is to invoice every account (`--every-account`): one with usage charged that it names no line of needs attention. */
+  everyAccount?: boolean;
   /**
    * Called between the long synchronous steps (the heap watch's check, as diff's comparison): they give the event loop
    * no turn, and a bill of 96,000 lines for 20,000 accounts grew the heap by 300 MB of garbage in one (red68).
@@ -130,6 +132,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       account: a.account,
       amount: sumOf(a.cycles.filter((c) => head.cycles.includes(c.index)).map((c) => c.total)),
     })),
+    everyAccount: input.everyAccount === true,
     ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),
     fallbacks: fallbackNearMisses(card, replayed),
     replayed,

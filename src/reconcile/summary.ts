@@ -32,6 +32,8 @@ export interface Summary {
   paymentsDiffer: boolean;
   /** The bill's credits that need attention: every one where the bill mapping says `credits: fail`, else none. */
   failingCredits: number;
+  /** Under `--every-account`, the accounts with usage charged in the bill's cycles that the bill names no line of. */
+  unbilled: Reconciliation["otherAccounts"];
 }
 
 /** Explained and unexplained deltas add up, as overcharged and undercharged ones do, to bill total minus computed total (and likewise in money): every credit of the gap is accounted for. */
@@ -39,17 +41,19 @@ export function summarize(r: Reconciliation): Summary {
   const attention = r.differences.filter(needsAttention);
   const paymentsDiffer = r.payments !== undefined && !r.payments.bill.eq(r.payments.granted);
   const failingCredits = r.creditRule === "fail" ? r.credits.length : 0;
+  const unbilled = r.everyAccount ? r.otherAccounts.filter((a) => !a.amount.isZero()) : [];
   return {
     overcharged: direction(r.differences.filter((d) => d.delta.gt(0))),
     undercharged: direction(r.differences.filter((d) => d.delta.lt(0))),
     asBilled: direction(r.differences.filter((d) => d.delta.isZero())),
-    status: attention.length > 0 || paymentsDiffer || failingCredits > 0 ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
+    status: attention.length > 0 || paymentsDiffer || failingCredits > 0 || unbilled.length > 0 ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
     explained: tally(r.differences.filter((d) => d.class !== "unexplained")),
     unexplained: tally(r.differences.filter((d) => d.class === "unexplained")),
     overTolerance: r.differences.filter((d) => !d.withinTolerance).length,
     attention,
     paymentsDiffer,
     failingCredits,
+    unbilled,
   };
 }
 

@@ -206,6 +206,8 @@ export interface Reconciliation {
   lines: ReconciledLine[];
   /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges in the bill's cycles. */
   otherAccounts: { account: string; amount: Decimal }[];
+  /** `--every-account`: the bill is to invoice every account, so one of otherAccounts with usage charged needs attention. */
+  everyAccount: boolean;
   /** Computed cycles the bill does not cover: not compared, but shown. */
   outsideBill: { start: Instant; end: Instant; amount: Decimal }[];
   /** The rows a bill mapping ignores, summed by activity, account (where the bill names accounts) and cycle. */

@@ -425,7 +425,8 @@ function headerAlone(file: string): boolean {
     let bytes = readFileSync(file);
     if (isGzip(bytes)) bytes = gunzipSync(bytes, { maxOutputLength: HEADER_BYTES });
     const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/).filter((line) => line !== "");
-    return lines.length === 1;
+    // A JSON object is a row: a file is read by its content, and a .csv of one JSON line is a log of one row (red68c M5).
+    return lines.length === 1 && !lines[0]!.trimStart().startsWith("{");
   } catch {
     return false;
   }

@@ -91,7 +91,7 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ...notOnBill(r.otherAccounts, amount),
         ...repeats(r),
-        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits)}`],
+        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits, s.unbilled.length)}`],
       ],
     },
   ];
@@ -211,9 +211,9 @@ function passing(rounded: number, shifted: number): string {
   return shifted > 0 ? `; ${shift}, passes` : "";
 }
 
-/** What needs attention, beside the status: differences, and credits where the bill mapping has them fail. */
-function attentionText(differences: number, credits: number): string {
-  const parts = [...(differences > 0 ? [`${differences} difference(s)`] : []), ...(credits > 0 ? [`${credits} credit(s)`] : [])];
+/** What needs attention, beside the status: differences, credits where the bill mapping has them fail, and accounts off the bill under --every-account. */
+function attentionText(differences: number, credits: number, unbilled: number): string {
+  const parts = [...(differences > 0 ? [`${differences} difference(s)`] : []), ...(credits > 0 ? [`${credits} credit(s)`] : []), ...(unbilled > 0 ? [`${unbilled.toLocaleString("en-US")} account(s) not on the bill, --every-account`] : [])];
   return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
 }
 
