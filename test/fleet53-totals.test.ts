@@ -41,8 +41,28 @@ describe("a statement of several accounts ends with their totals by period", () 
       "  2026-11-01 to 2026-11-30         3               1.51               0.00        18.00",
       "  2026-12-01 to 2026-12-31         3               0.02               0.00        18.00",
     ]);
+    // The money split as each account's money table splits it (newcomer68 L5): the plans' fees 9 + 0 + 9 each month.
+    expect(tail.split("\n").slice(5, 9)).toEqual([
+      "  Money by period (USD)",
+      "  Period                    Plan fees  Credits bought  Overage  Total",
+      "  2026-11-01 to 2026-11-30      18.00            0.00     0.00  18.00",
+      "  2026-12-01 to 2026-12-31      18.00            0.00     0.00  18.00",
+    ]);
     // The meter labels come after the totals, under their own heading, not after the last customer's money.
     expect(tail).toContain("  Meters\n");
+  });
+
+  it("splits a period's money into fees and credits bought, which add up to its total", async () => {
+    // acme buys a top-up of 150 credits in November at Fliplet's 0.01 USD a credit: 1.50 USD beside the 18 of fees.
+    const r = await statement("table", USAGE, [], "accounts:\n  beta: { plan: free }\ngrants:\n  - { kind: topup, amount: 150, at: 2026-11-05T00:00:00Z }\n");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const tail = r.stdout.slice(r.stdout.indexOf("Money by period (USD)"));
+    expect(tail.split("\n").slice(0, 4)).toEqual([
+      "Money by period (USD)",
+      "  Period                    Plan fees  Credits bought  Overage  Total",
+      "  2026-11-01 to 2026-11-30      18.00            1.50     0.00  19.50",
+      "  2026-12-01 to 2026-12-31      18.00            0.00     0.00  18.00",
+    ]);
   });
 
   it("in Markdown and HTML alike, the page drawing no burn-down for the totals", async () => {
