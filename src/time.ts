@@ -152,6 +152,11 @@ export class Zone {
     return near === undefined ? "" : `; did you mean ${shown(near)}?`;
   }
 
+  /** The zone's offset in minutes where it is one offset at every instant (UTC by its own name), else undefined. */
+  get fixedOffset(): number | undefined {
+    return this.zone.isUniversal ? this.zone.offset(0) : undefined;
+  }
+
   get isUtc(): boolean {
     return this.zone.offset(0) === 0 && this.zone.offset(Date.UTC(2026, 6, 1)) === 0 && this.zone.offset(Date.UTC(2026, 0, 1)) === 0;
   }
