@@ -10,6 +10,16 @@ export const COMMA = 44;
 export const NEWLINE = 10;
 export const QUOTE = 34;
 export const CR = 13;
+/**
+ * What a comma within a quoted key cell is given back as (QuotedCells.commaColumns): a byte no such cell
+ * holds where any is, so that the cell stays one between the scanner's commas and its text is told apart.
+ */
+export const STAND_IN = 0x1f;
+
+/** A cell's text with its commas given back where it held any (QuotedCells.stoodIn: the file holds no STAND_IN of its own). */
+export function withCommas(text: string): string {
+  return text.includes("\x1f") ? text.replaceAll("\x1f", ",") : text;
+}
 
 /** A line longer than the readers take (MAX_RECORD_BYTES in read.ts; JSON Lines' on the scanner, record-lines.ts) is theirs to report. */
 export const MAX_LINE = 1 << 20;
@@ -104,7 +114,9 @@ export function wholeCharactersEnd(chunk: Buffer, from: number): number {
  * quoted whole, with neither a comma, a line break, a CR nor a quote within, reads as its text does unquoted. A
  * cell of a column nothing reads (`free`, once the header is read) may hold commas and doubled quotes too, and is
  * given back empty: LiteLLM's `metadata` and `request_tags`, JSON that Postgres's COPY quotes, sent every real
- * spend log to csv-parse, 3.7 times as slow (newcomer55 M2). On any other quote `strip` answers undefined, and
+ * spend log to csv-parse, 3.7 times as slow (newcomer55 M2). A cell of a column whose text is a key (`commas`: a
+ * meter, a dimension, an account) may hold commas, each given back as STAND_IN: a customer column of
+ * `"Acme, Inc."` sent the log to csv-parse, 2.5 times the CPU. On any other quote `strip` answers undefined, and
  * the file is csv-parse's; a line break within a cell always does, as the lines' numbers would be another's. The
  * bytes given back are this object's own, filled again at the next stretch.
  */
@@ -118,6 +130,14 @@ export class QuotedCells {
   private column = 0;
   /** 1 for each column whose cells nothing reads, when the header is known; none before it, nor in the header itself. */
   private free: Uint8Array | undefined;
+  /** 1 for each column whose quoted cells' commas are given back as STAND_IN, when the header is known. */
+  private commas: Uint8Array | undefined;
+  /**
+   * Whether a comma was given back as STAND_IN, and whether the bytes read so far hold one of their own: never both,
+   * in this file nor in one read before it (whose shapes the next file's are found among), as two texts would be one.
+   */
+  stoodIn = false;
+  private ownStandIn = false;
   /** Whether the next byte starts a cell: at the file's start (after its byte-order mark), and after a comma or a newline. */
   private cellStart = true;
   /** How many bytes of a byte-order mark the file began with so far; 3 once past it, or once none can come. */
@@ -144,7 +164,8 @@ export class QuotedCells {
    * A stretch before the file's first quote, given back as it is: only where it leaves the file is noted (in a byte-order
    * mark, at a cell's start or not), for the stretch whose quote comes next.
    */
-  passed(chunk: Buffer): Buffer {
+  passed(chunk: Buffer): Buffer | undefined {
+    if (!this.standInsApart(chunk)) return undefined;
     let i = 0;
     for (; i < chunk.length && this.bom < 3; i++) this.bom = chunk[i] === BOM[this.bom] ? this.bom + 1 : 3;
     if (i < chunk.length) this.cellStart = chunk[chunk.length - 1] === COMMA || chunk[chunk.length - 1] === NEWLINE;
@@ -160,6 +181,7 @@ export class QuotedCells {
 
   strip(chunk: Buffer): Buffer | undefined {
     this.stripping = true;
+    if (!this.standInsApart(chunk)) return undefined;
     if (this.out.length < chunk.length) this.out = Buffer.allocUnsafe(Math.max(chunk.length, 1 << 16));
     const out = this.out;
     const length = chunk.length;
@@ -210,6 +232,11 @@ export class QuotedCells {
       }
       if (state === 1) {
         if (c === QUOTE) state = 2;
+        else if (c === COMMA && this.commas?.[column] === 1 && !this.ownStandIn) {
+          out[n++] = STAND_IN;
+          lineBytes++;
+          this.stoodIn = true;
+        }
         // A byte-order mark behind the file's first byte, a quote, would become the file's own once the quote is out (red team, stop 40).
         else if (c === COMMA || c === NEWLINE || c === CR || (c === 0xef && opened && n === 0 && this.fileEmpty)) return undefined;
         else {
@@ -290,11 +317,23 @@ export class QuotedCells {
     this.free = free;
   }
 
+  /** The header is read: the quoted cells of `columns` (1 for each) may hold commas, given back as STAND_IN. */
+  commaColumns(columns: Uint8Array): void {
+    this.commas = columns;
+  }
+
+  /** Whether the stretch keeps STAND_IN bytes and commas given back as them apart: false once the file holds both. */
+  private standInsApart(chunk: Buffer): boolean {
+    if (!this.ownStandIn && chunk.indexOf(STAND_IN) >= 0) this.ownStandIn = true;
+    return !(this.ownStandIn && this.stoodIn);
+  }
+
   /** The next file begins. */
   reset(): void {
     this.state = 0;
     this.column = 0;
     this.free = undefined;
+    this.commas = undefined;
     this.cellStart = true;
     this.bom = 0;
     this.lineText = false;

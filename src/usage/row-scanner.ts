@@ -13,7 +13,7 @@ import { ShapeGaps, type QuantityGapTeller } from "./quantity-gaps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
-import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr, Utf8Stretches } from "./csv-bytes.js";
+import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr, Utf8Stretches, withCommas } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
 import { ComponentCells } from "./component-cells.js";
@@ -128,6 +128,8 @@ export class RowScanner {
   /** What split() found of the row: how many cells, and the hash of its key cells. */
   private rowWidth = 0;
   private rowHash = 0;
+  /** 1 for each of the header's columns whose cells are a key's text alone: a meter's, a dimension's, an account's (keyTextColumns). */
+  private keyText: Uint8Array = new Uint8Array(0);
   /** 1 for each of the header's columns nothing reads (columnsNothingReads). */
   private unread: Uint8Array = new Uint8Array(0);
   /** Whether the bytes being read are all ASCII (looked at natively once a chunk): a new shape's line then needs no look of its own as UTF-8. */
@@ -346,6 +348,7 @@ export class RowScanner {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
       this.layout = this.kept;
       this.quoted.freeColumns(this.unread);
+      this.quoted.commaColumns(this.keyText);
       this.skipCells = skipCellsOf(this.layout, this.setup);
       // The same header as the file before's: the same columns, this file's to tell.
       const { index } = this.layout;
@@ -385,8 +388,10 @@ export class RowScanner {
     this.keyRuns = runsOf(keyColumns);
     for (const c of keyColumns) this.keyCells[c] = 1;
     this.accountRun = [index.account, index.account];
+    this.keyText = keyTextColumns(width, [...keyColumns, index.account], layout.skip?.map((s) => s.index) ?? []);
+    this.quoted.commaColumns(this.keyText);
     this.quantityRun = [index.quantity, index.quantity];
-    this.values = new ShapeValues(layout, mapping, this.setup.events, decode);
+    this.values = new ShapeValues(layout, mapping, this.setup.events, decode, this.commasBack);
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns], components: components.names };
     this.setup.spare?.push(batchBuffer(this.batch));
     this.batch = this.freshBatch();
@@ -476,12 +481,15 @@ export class RowScanner {
 
   private defaultNamed = false;
 
+  /** A key cell's text with the commas its quotes held given back (QuotedCells.commaColumns). */
+  private readonly commasBack = (text: string): string => (this.quoted.stoodIn ? withCommas(text) : text);
+
   private accountOf(buf: Buffer, from: number, to: number): number {
     const hash = cellHash(buf, from, to);
     const found = this.accountTable.find(hash, to + 1 - from, buf, this.cells, this.accountRun);
     if (found >= 0) return found;
     // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account, or the plain reader's to refuse (emptyAccountCell).
-    const cell = decode(buf, from, to);
+    const cell = this.commasBack(decode(buf, from, to));
     if (this.setup.read.otherAccounts !== undefined && blankAccount(cell)) throw new NeedsFullParser("an empty account cell");
     const account = cell === "" ? this.setup.defaultAccount : cardValue(this.setup.mapping, "account", cell);
     // Refused at its row by the plain reader (spacedAccountCell).
@@ -551,6 +559,19 @@ function decode(buf: Buffer, from: number, to: number): string {
   } catch {
     throw new NeedsFullParser("not UTF-8");
   }
+}
+
+/**
+ * The columns whose quoted cells may hold commas (QuotedCells.commaColumns): those whose text is a key, looked up and
+ * decoded by its bytes alone, so that a comma given back as another byte is found and given back again. A
+ * `skip_rows:` column's cells are compared as the plain reader reads them, and a component's are a quantity: theirs
+ * stay csv-parse's.
+ */
+function keyTextColumns(width: number, keys: readonly number[], skipped: readonly number[]): Uint8Array {
+  const columns = new Uint8Array(width);
+  for (const c of keys) if (c >= 0 && c < width) columns[c] = 1;
+  for (const c of skipped) columns[c] = 0;
+  return columns;
 }
 
 /** A file's `skip_rows:` columns, none where its header has none. */
