@@ -4,7 +4,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { billLabels, cardNamed, componentExample, CREDITS_BOUGHT, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillLabels, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
 import type { Adjustment } from "./focus.js";
-import { TOTALS_LEFT_OUT, totalsWord } from "./totals-row.js";
+import { TOTALS_LEFT_OUT, totalsActivity } from "./totals-row.js";
 
 /** A cell's text and where it is, for an error. */
 export interface Cell {
@@ -213,7 +213,7 @@ export class BillRows {
     const first = named[0] ?? cells[0]!;
     const found = named.length === 0 ? shown(first.text) : named.map((c) => shown(c.text)).join(" or ");
     // A totals row with its period written (a subtotal a customer, a grand total a month): named so, not sent to the mapping's activities (red68 L3).
-    if (totalsWord(first.text)) throw new UserError(`a totals row: its activity says ${shown(first.text.trim())}`, first.at, TOTALS_LEFT_OUT, found);
+    if (totalsActivity(first.text, this.card, this.mapping)) throw new UserError(`a totals row: its activity says ${shown(first.text.trim())}`, first.at, TOTALS_LEFT_OUT, found);
     const near = nearestActivity(first.text, this.card, this.mapping);
     const example = componentExample(this.card);
     const items = example === undefined ? "" : ` (or METER:COMPONENT for a component billed on a line of its own, such as ${example})`;

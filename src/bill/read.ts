@@ -5,7 +5,7 @@ import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { BillRows, type Cell } from "./bill-rows.js";
-import { TOTALS_LEFT_OUT, totalsWord } from "./totals-row.js";
+import { TOTALS_LEFT_OUT, totalsActivity, totalsWord } from "./totals-row.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
 import { adjustsLine, focusRow, focusTagDimensions, type Adjustment } from "./focus.js";
 import { DEFAULT_BILL_MAPPING, billDimensions, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
@@ -58,7 +58,10 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     }
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
-    if (periodCell.text.trim() === "" || totalsWord(periodCell.text)) throw emptyPeriod(periodCell, { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") }, ledger);
+    if (periodCell.text.trim() === "" || totalsWord(periodCell.text)) {
+      const cells = { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") };
+      throw emptyPeriod(periodCell, cells, ledger, (text) => totalsActivity(text, card, mapping));
+    }
     const dims: Record<string, string> = {};
     for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = cardValue(mapping.values ?? {}, d.name, row.cells[d.index]!);
     rows.add({
@@ -83,16 +86,15 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
  * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
  * (newcomer66 M6: told "bad period" with an example date, and not as a totals row).
  */
-function emptyPeriod(cell: Cell, row: { period: string; activity: string; first: string; blank: boolean }, ledger: boolean): UserError {
+function emptyPeriod(cell: Cell, row: { period: string; activity: string; first: string; blank: boolean }, ledger: boolean, activityTotals: (text: string) => boolean): UserError {
   const what = ledger ? "time" : "period";
   if (row.blank) return new UserError("a blank row: every cell of it is empty", cell.at, "the row left out of the bill", "an empty row");
   const found = row.period.trim() === "" ? "an empty cell" : shown(row.period.trim());
   // The word where the period, the activity or the row's first cell (a ledger's id) is written: a dimension's value of
-  // "Total" is a project's name (red66b, red66c).
-  const totals = [row.period, row.activity, row.first].find(totalsWord);
-  if (totals !== undefined) {
-    return new UserError(`a totals row: its ${what} ${totals === row.period ? "says" : `is empty, and its ${totals === row.activity ? "activity" : "first cell"} says`} ${shown(totals.trim())}`, cell.at, TOTALS_LEFT_OUT, found);
-  }
+  // "Total" is a project's name (red66b, red66c), and a card's meter named Total is that meter's line (red68c L1).
+  if (totalsWord(row.period)) return new UserError(`a totals row: its ${what} says ${shown(row.period.trim())}`, cell.at, TOTALS_LEFT_OUT, found);
+  const said = ([["activity", row.activity], ["first cell", row.first]] as const).find(([, text]) => activityTotals(text));
+  if (said !== undefined) return new UserError(`a totals row: its ${what} is empty, and its ${said[0]} says ${shown(said[1].trim())}`, cell.at, TOTALS_LEFT_OUT, found);
   return new UserError(`empty ${what}`, cell.at, ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the first day of one of the account's cycles, its start instant, a month or a date range", "an empty cell");
 }
 
