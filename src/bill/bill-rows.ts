@@ -4,7 +4,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { billLabels, cardNamed, componentExample, CREDITS_BOUGHT, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillLabels, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
 import type { Adjustment } from "./focus.js";
-import { TOTALS_LEFT_OUT, totalsActivity } from "./totals-row.js";
+import { TOTALS_LEFT_OUT, totalsActivity, totalsWord } from "./totals-row.js";
 
 /** A cell's text and where it is, for an error. */
 export interface Cell {
@@ -61,7 +61,7 @@ export class BillRows {
   add(row: BillRow): void {
     const ledger = this.mapping.layout === "ledger";
     const amount = decimalCell(row.amount, "amount")!;
-    const { word, target, cell } = this.activity(row.activities);
+    const { word, target, cell } = this.activity(row.activities, this.mapping.account === undefined ? row.account : undefined);
     const account = row.account === undefined || row.account === "" ? undefined : row.account;
     const currency = this.currencyOf(row);
     const price = this.versionAt(row.period).creditPrice;
@@ -203,8 +203,8 @@ export class BillRows {
     throw new UserError(`${column} ${shown(text)} of ${kind === "plan" ? "a plan fee" : kind === "bought" ? "a credits bought" : "an overage"} line is not the card's currency`, currency!.at, `${this.card.currency} (the card's currency, which ${what} is billed in)${unit}`, shown(text));
   }
 
-  /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */
-  private activity(cells: readonly Cell[]): { word: string; target: ActivityTarget; cell: Cell } {
+  /** The first activity cell that names something: the mapping's wording, a meter key or a card label; `account`, the row's account cell. */
+  private activity(cells: readonly Cell[], account: string | undefined): { word: string; target: ActivityTarget; cell: Cell } {
     const named = cells.filter((c) => c.text.trim() !== "");
     for (const cell of named) {
       const target = resolveActivity(cell, this.card, this.mapping, this.labels);
@@ -214,6 +214,8 @@ export class BillRows {
     const found = named.length === 0 ? shown(first.text) : named.map((c) => shown(c.text)).join(" or ");
     // A totals row with its period written (a subtotal a customer, a grand total a month): named so, not sent to the mapping's activities (red68 L3).
     if (totalsActivity(first.text, this.card, this.mapping)) throw new UserError(`a totals row: its activity says ${shown(first.text.trim())}`, first.at, TOTALS_LEFT_OUT, found);
+    // A customer's subtotal, its word in the account column and no activity, was an unknown activity "" (red68c L2).
+    if (named.length === 0 && account !== undefined && totalsWord(account)) throw new UserError(`a totals row: its activity is empty, and its account says ${shown(account.trim())}`, first.at, TOTALS_LEFT_OUT, "an empty cell");
     const near = nearestActivity(first.text, this.card, this.mapping);
     const example = componentExample(this.card);
     const items = example === undefined ? "" : ` (or METER:COMPONENT for a component billed on a line of its own, such as ${example})`;

@@ -59,7 +59,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
     if (periodCell.text.trim() === "" || totalsWord(periodCell.text)) {
-      const cells = { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") };
+      const cells = { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", account: cell("account")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") };
       throw emptyPeriod(periodCell, cells, ledger, (text) => totalsActivity(text, card, mapping));
     }
     const dims: Record<string, string> = {};
@@ -86,14 +86,15 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
  * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
  * (newcomer66 M6: told "bad period" with an example date, and not as a totals row).
  */
-function emptyPeriod(cell: Cell, row: { period: string; activity: string; first: string; blank: boolean }, ledger: boolean, activityTotals: (text: string) => boolean): UserError {
+function emptyPeriod(cell: Cell, row: { period: string; activity: string; account: string; first: string; blank: boolean }, ledger: boolean, activityTotals: (text: string) => boolean): UserError {
   const what = ledger ? "time" : "period";
   if (row.blank) return new UserError("a blank row: every cell of it is empty", cell.at, "the row left out of the bill", "an empty row");
   const found = row.period.trim() === "" ? "an empty cell" : shown(row.period.trim());
-  // The word where the period, the activity or the row's first cell (a ledger's id) is written: a dimension's value of
-  // "Total" is a project's name (red66b, red66c), and a card's meter named Total is that meter's line (red68c L1).
+  // The word where the period, the activity, the account of no activity (a customer's subtotal, red68c L2) or the row's
+  // first cell (a ledger's id) is written: a dimension's value of "Total" is a project's name (red66b, red66c), as an
+  // account's is beside an activity, and a card's meter named Total is that meter's line (red68c L1).
   if (totalsWord(row.period)) return new UserError(`a totals row: its ${what} says ${shown(row.period.trim())}`, cell.at, TOTALS_LEFT_OUT, found);
-  const said = ([["activity", row.activity], ["first cell", row.first]] as const).find(([, text]) => activityTotals(text));
+  const said = ([["activity", row.activity, activityTotals], ["account", row.account, (text: string) => row.activity.trim() === "" && totalsWord(text)], ["first cell", row.first, activityTotals]] as const).find(([, text, is]) => is(text));
   if (said !== undefined) return new UserError(`a totals row: its ${what} is empty, and its ${said[0]} says ${shown(said[1].trim())}`, cell.at, TOTALS_LEFT_OUT, found);
   return new UserError(`empty ${what}`, cell.at, ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the first day of one of the account's cycles, its start instant, a month or a date range", "an empty cell");
 }
