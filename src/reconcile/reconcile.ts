@@ -27,6 +27,7 @@ import { onAccountDays, periodStart, recut, refuseBeforeAnchor, type CutStatemen
 import type { AlignedLine, BoundaryFound, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
+import { owedIn } from "./owed.js";
 
 export interface ReconcileInput {
   card: RateCard;
@@ -36,7 +37,7 @@ export interface ReconcileInput {
   tolerance: Tolerance;
   /** The usage scan reads every event, not only those that can matter (a test's: usage-scan.ts, `every`). */
   scanEvery?: boolean;
-  /** The bill is to invoice every account (`--every-account`): one with usage charged that it names no line of needs attention. */
+  /** The bill is to invoice every account (`--every-account`): one with usage charged or money owed that it names no line of needs attention. */
   everyAccount?: boolean;
   /**
    * Called between the long synchronous steps (the heap watch's check, as diff's comparison): they give the event loop
@@ -127,11 +128,11 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     differences,
     lines: sheet,
     outsideBill: mergeSpans(compared.flatMap((c) => c.outsideBill)),
-    // Accounts the bill does not name at all, summed over the first group's cycles.
-    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => ({
-      account: a.account,
-      amount: sumOf(a.cycles.filter((c) => head.cycles.includes(c.index)).map((c) => c.total)),
-    })),
+    // Accounts the bill does not name at all, summed over the first group's cycles: the credits charged, and the money owed.
+    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => {
+      const cycles = a.cycles.filter((c) => head.cycles.includes(c.index));
+      return { account: a.account, amount: sumOf(cycles.map((c) => c.total)), ...owedIn(card, cycles) };
+    }),
     everyAccount: input.everyAccount === true,
     ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),
     fallbacks: fallbackNearMisses(card, replayed),
