@@ -52,6 +52,15 @@ describe("reconcile --every-account: an account off the bill that owes money", (
     expect((JSON.parse(stdout) as { status: string }).status).toBe("agrees");
   });
 
+  it("owing the fee of a cycle that starts in a bill period cut at other days: the bill's Nov 5 to Dec 5 owes December's", async () => {
+    // The bill re-cut at the 5th: b's and d's own cycles of Nov 1 start before its period, of Dec 1 in it: 9 USD each.
+    const dir = folder({ ...FLIPLET, "usage.csv": "timestamp,meter,quantity,project,account\n2026-11-10T10:00:00Z,data_read,100,alpha,a\n", "bill.csv": "period_start,activity,account,project,quantity,amount\n2026-11-05,Data reads,a,alpha,100,1\n" });
+    const { code, stdout, stderr } = await reconcile(dir, "--every-account", "--format", "json");
+    expect(code).toBe(1);
+    expect(stderr).toContain("burnrate: 2 account(s) with usage or money owed in the bill's cycles are not on the bill (--every-account): their usage came to 0 credits and they owe 18 USD (plan fees, credits bought, overage); b (owes 9 USD), d (owes 9 USD)");
+    expect((JSON.parse(stdout) as { other_accounts: Other[] }).other_accounts.map((a) => [a.account, a.owed])).toEqual([["b", "9"], ["c", "0"], ["d", "9"]]);
+  });
+
   it("bought credits at no credit price (Flikly gives none): counted, the credits said, its fee beside them", async () => {
     // Flikly: Creator 15 a month; pika text-to-video at 720p 0.2 credits a second. a's 10 seconds, 2 credits, billed so; x
     // (Creator) used nothing and bought a 20-credit add-on pack, whose money the card does not give.

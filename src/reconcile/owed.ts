@@ -2,6 +2,7 @@ import { isPaidGrant, moneyTotal } from "../ratecard/cycle-money.js";
 import { ZERO, type Decimal } from "../money.js";
 import { cycleFee, versionOf, type FeeCycle } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
 import type { CutStatement } from "./recut.js";
 
 type Cycle = CutStatement["accounts"][number]["cycles"][number];
@@ -46,6 +47,14 @@ export function owedIn(card: RateCard, cycles: readonly Cycle[]): Owed {
     if (!exact.isZero()) owed = owed.plus(moneyTotal(versionOf(card, cycle.version), exact));
   }
   return { owed, unpricedCredits };
+}
+
+/**
+ * An account's own cycles that start in one of the bill's periods: the fees, packs and overage they bill are what the
+ * bill should carry, as a re-cut period owes the fees of the cycles that start in it.
+ */
+export function startingIn<T extends { start: Instant }>(cycles: readonly T[], periods: readonly { start: Instant; end: Instant }[]): T[] {
+  return cycles.filter((c) => periods.some((p) => c.start >= p.start && c.start < p.end));
 }
 
 /**

@@ -27,7 +27,7 @@ import { onAccountDays, periodStart, recut, refuseBeforeAnchor, type CutStatemen
 import type { AlignedLine, BoundaryFound, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
-import { owedIn } from "./owed.js";
+import { owedIn, startingIn } from "./owed.js";
 
 export interface ReconcileInput {
   card: RateCard;
@@ -105,6 +105,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
   const calendars = new Map(compared.flatMap((c) => [...(c.accounts ?? [])].map((a) => [a, c.calendar] as const)));
   const [head] = compared as [Compared];
+  const billPeriods = head.cycles.map((index) => ({ start: head.calendar.start(index), end: head.calendar.start(index + 1) }));
+  const ownCycles = new Map(replayed.accounts.map((a) => [a.account, a.cycles]));
   return {
     provider: card.provider,
     // The version the replay ended on, as the statement of the same usage names it (versions given: the latest in force).
@@ -128,11 +130,13 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     differences,
     lines: sheet,
     outsideBill: mergeSpans(compared.flatMap((c) => c.outsideBill)),
-    // Accounts the bill does not name at all, summed over the first group's cycles: the credits charged, and the money owed.
-    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => {
-      const cycles = a.cycles.filter((c) => head.cycles.includes(c.index));
-      return { account: a.account, amount: sumOf(cycles.map((c) => c.total)), ...owedIn(card, cycles) };
-    }),
+    // Accounts the bill does not name at all, summed over the first group's cycles: the credits charged; and the money
+    // owed by their own cycles that start in those, whose fees and overage a bill re-cut at other days has not.
+    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => ({
+      account: a.account,
+      amount: sumOf(a.cycles.filter((c) => head.cycles.includes(c.index)).map((c) => c.total)),
+      ...owedIn(card, startingIn(ownCycles.get(a.account) ?? [], billPeriods)),
+    })),
     everyAccount: input.everyAccount === true,
     ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),
     fallbacks: fallbackNearMisses(card, replayed),
