@@ -47,7 +47,8 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
   yield `${columns.join(",")}\n`;
   const line = (e: UsageEvent) => {
     const cell = (d: string) => (d === "account" ? e.account : e.dimensions[d] ?? (e.components?.[d] === undefined ? "" : formatExact(e.components[d])));
-    return `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map(cell).join(",")}\n`;
+    // A card of no dimension has none after the quantity: a trailing comma made a fourth cell a three-column header refuses.
+    return `${[formatInstant(e.at), e.meter, formatExact(e.quantity), ...dims.map(cell)].join(",")}\n`;
   };
   // Every user of a per_user population is an account of their own, its rows merged with the others' in time order:
   // written account by account, `statement` read the file as late rows, sorted it on disk and said so (red63c L1).
