@@ -103,6 +103,7 @@ function program(io: Io): Command {
     .addOption(formatOption(REPORT_FORMATS, REPORT_FORMAT_ABOUT))
     .addOption(outputOption())
     .option("--strict", "warnings fail the check too")
+    .option("--tests <file>", "the tests file of the one card given, in place of NAME.tests.yaml beside it: a card's next version checked away from its tests")
     .addOption(noColorOption())
     .action(async (files: string[], options) => {
       const { check } = await import("./commands/check.js");
@@ -117,6 +118,7 @@ function program(io: Io): Command {
     .addOption(outputOption())
     .option("--case <text>", "run only the cases whose name contains TEXT (in any case)")
     .option("--require-tests", "a card without a tests file fails")
+    .option("--tests <file>", "the tests file of the one card given, its cases priced by that card: a card's next version tested away from its tests")
     .addOption(noColorOption())
     .action(async (files: string[], options) => {
       const { test } = await import("./commands/test.js");

@@ -145,9 +145,9 @@ describe("burnrate test on modified copies", () => {
   it("a card without tests is skipped, or fails with --require-tests", async () => {
     const dir = workspace(CARD, undefined);
     const skipped = await burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
-    expect(skipped).toEqual({ code: 0, stderr: "", stdout: "SKIP ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 0 failed\n" });
+    expect(skipped).toEqual({ code: 0, stderr: "", stdout: "SKIP ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found, nor a tests file beside the card naming it; --tests FILE names tests kept elsewhere)\n\n0 passed, 0 failed\n" });
     const required = await burnrate(["test", "ratecards/fliplet.yaml", "--require-tests"], { cwd: dir });
-    expect(required).toEqual({ code: 1, stderr: "burnrate: 1 card(s) without tests (--require-tests)\n", stdout: "FAIL ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 1 failed\n" });
+    expect(required).toEqual({ code: 1, stderr: "burnrate: 1 card(s) without tests (--require-tests)\n", stdout: "FAIL ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found, nor a tests file beside the card naming it; --tests FILE names tests kept elsewhere)\n\n0 passed, 1 failed\n" });
   });
 
   it("--case runs only the cases whose name contains the text, in any case (newcomer59 L4)", async () => {

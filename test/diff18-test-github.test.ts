@@ -15,7 +15,7 @@ describe("burnrate test --format github: a card with no tests", () => {
     const run = await burnrate(["test", "ratecards/fliplet.yaml", "--format", "github"], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe([
-      "::warning file=ratecards/fliplet.yaml,line=1,col=1,title=burnrate test::no tests: ratecards/fliplet.tests.yaml not found, so no expectation checks this card's prices (--require-tests makes this an error)",
+      "::warning file=ratecards/fliplet.yaml,line=1,col=1,title=burnrate test::no tests: ratecards/fliplet.tests.yaml not found, nor a tests file beside the card naming it, so no expectation checks this card's prices (--tests FILE names tests kept elsewhere; --require-tests makes this an error)",
       "0 passed, 0 failed, 1 untested",
       "",
     ].join("\n"));
@@ -24,6 +24,6 @@ describe("burnrate test --format github: a card with no tests", () => {
   it("is still an error annotation under --require-tests, exit 1", async () => {
     const run = await burnrate(["test", "ratecards/fliplet.yaml", "--format", "github", "--require-tests"], { cwd: dir });
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe("::error file=ratecards/fliplet.yaml,line=1,col=1,title=burnrate test::no tests: ratecards/fliplet.tests.yaml not found\n0 passed, 1 failed\n");
+    expect(run.stdout).toBe("::error file=ratecards/fliplet.yaml,line=1,col=1,title=burnrate test::no tests: ratecards/fliplet.tests.yaml not found, nor a tests file beside the card naming it (--tests FILE names tests kept elsewhere)\n0 passed, 1 failed\n");
   });
 });

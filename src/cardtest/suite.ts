@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { AccountFile } from "../account/account.js";
-import { UserError, shown, type Location } from "../errors.js";
+import { atFlag, UserError, shown, type Location } from "../errors.js";
 import { loadAccount, loadCard, readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { cardVersions } from "../ratecard/versions.js";
@@ -25,13 +25,18 @@ export interface Suite {
   doc: TestsDocument;
   at(path: readonly (string | number)[]): Location;
   /**
-   * The card under test: `card:` in the file, else NAME.yaml beside NAME.tests.yaml.
-   * Several files are versions of one provider's card, as `--card` given more than once.
+   * The card under test: `card:` in the file, else NAME.yaml beside NAME.tests.yaml; the card given with `--tests`
+   * over both. Several files are versions of one provider's card, as `--card` given more than once.
    */
   cardFiles: string[];
 }
 
-export function loadSuite(file: string): Suite {
+/**
+ * A tests file read. `card`: the card its cases are priced by in place of the one the file names (`check` or `test`
+ * CARD `--tests FILE`): a CI job checks a card's next version, a copy elsewhere, against the expectations kept beside
+ * the card it replaces. A case's own `card:` stays its own: it names versions that case prices on purpose.
+ */
+export function loadSuite(file: string, card?: string): Suite {
   const decoded = decodeYaml(readText(file), file, testsCodec, "a tests file");
   const doc = decoded.value;
   // A case is named in reports, GitHub annotations and --case: two of one name could not be told apart (newcomer58b L5).
@@ -46,6 +51,7 @@ export function loadSuite(file: string): Suite {
     }
     seen.set(shownAs, i);
   });
+  if (card !== undefined) return { file, doc: { ...doc, card: undefined }, at: decoded.at, cardFiles: [card] };
   const cardFiles = doc.card !== undefined ? doc.card.map((c) => relativeTo(file, c)) : [file.replace(TESTS_SUFFIX, ".yaml")];
   return { file, doc, at: decoded.at, cardFiles };
 }
@@ -150,4 +156,17 @@ export function coveringTestsFile(cardFile: string): string {
     }
   }
   return beside;
+}
+
+/**
+ * The one card `--tests FILE` is the tests file of (given beside it on the command line, as it may be, it is that
+ * card's tests, not a card of its own). Several cards, or none, are refused at the flag: its cases would be priced by
+ * the wrong one.
+ */
+export function testedCard(files: readonly string[], tests: string): string {
+  if (!existsSync(tests)) throw new UserError("cannot read file: ENOENT", { file: tests, line: 1, column: 1 }, "an existing tests file", "no such file");
+  const cards = [...new Set(files.filter((f) => resolve(f) !== resolve(tests)))];
+  if (cards.length === 1 && !isTestsFile(cards[0]!)) return cards[0]!;
+  const found = cards.length === 0 ? "no card" : cards.length === 1 ? `a tests file, ${cards[0]!}` : `${cards.length} files: ${cards.slice(0, 3).join(", ")}${cards.length > 3 ? ", ..." : ""}`;
+  throw new UserError("a tests file given with --tests is the expectations of one card", atFlag("--tests"), "one rate card beside --tests FILE, the card its cases are priced by", found);
 }

@@ -12,13 +12,15 @@ export interface CheckOptions {
   format?: string;
   output?: string;
   strict?: boolean;
+  /** `--tests FILE`: the tests file of the one card given, wherever either is (check-file.ts). */
+  tests?: string;
   color?: boolean;
 }
 
 export async function check(files: string[], options: CheckOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
-  const checked = checkFiles([...new Set(files)]);
-  const inputs = checkRunInputs(files);
+  const checked = checkFiles([...new Set(files)], options.tests);
+  const inputs = checkRunInputs(files, options.tests);
   // A refusal of -o onto an input stands alone: the format's warning only for a file that will be written.
   checkDestination({ path: options.output, inputs });
   const warning = reportNameWarning(options, format);

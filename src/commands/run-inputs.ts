@@ -35,11 +35,11 @@ export function suiteInputs(suite: Suite): RunInput[] {
   });
 }
 
-/** What `check` reads: each card, the tests file beside it, and what each tests file reads. */
-export function checkRunInputs(files: readonly string[]): RunInput[] {
+/** What `check` reads: each card, the tests file beside it (or `--tests FILE`), and what each tests file reads. */
+export function checkRunInputs(files: readonly string[], tests?: string): RunInput[] {
   const inputs = runInputs({ card: files });
-  for (const file of files) {
-    const testsFile = isTestsFile(file) ? file : testsFileFor(file);
+  const testsFiles = tests === undefined ? files.map((file) => (isTestsFile(file) ? file : testsFileFor(file))) : [tests];
+  for (const testsFile of testsFiles) {
     if (!existsSync(testsFile)) continue;
     inputs.push(...runInputs({ "tests file": testsFile }));
     try {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, type Suite } from "../cardtest/suite.js";
+import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, testedCard, type Suite } from "../cardtest/suite.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -18,6 +18,8 @@ export interface TestOptions {
   output?: string;
   case?: string;
   requireTests?: boolean;
+  /** `--tests FILE`: the tests file of the one card given, wherever either is (suite.ts, loadSuite). */
+  tests?: string;
   color?: boolean;
 }
 
@@ -32,7 +34,8 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   closedCycleSetup();
   const suites: string[] = [];
   const untested: Untested[] = [];
-  for (const file of files) {
+  const card = options.tests === undefined ? undefined : testedCard(files, options.tests);
+  for (const file of card === undefined ? files : []) {
     if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", { file, line: 1, column: 1 }, "an existing rate card or tests file", "no such file");
     // A card a tests file beside it names (a new version's tests pricing both versions) is run there.
     const suite = isTestsFile(file) ? file : coveringTestsFile(file);
@@ -44,7 +47,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   }
 
   const only = options.case === undefined ? undefined : (name: string) => caseNamed(name, options.case!);
-  const loaded = suites.map(loadSuite);
+  const loaded = card === undefined ? suites.map((suite) => loadSuite(suite)) : [loadSuite(options.tests!, card)];
   if (options.case !== undefined) selectsSome(loaded, options.case);
   const results: SuiteResult[] = [];
   const inputs = runInputs({ card: files });

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import type { Location } from "../errors.js";
 import { shown } from "../errors.js";
 import { Decimal } from "../money.js";
@@ -184,7 +185,10 @@ function grantKinds(subject: CardSubject, report: Report): void {
   const tested = subject.testedGrantKinds;
   if (tested.kind === "unreadable") return;
   if (tested.kind === "no-tests") {
-    report("warning", "no-tests", [], `no expectations beside the card (${subject.testsFile})`, `write ${subject.testsFile}: cases of usage and the credits they must cost (burnrate test)`);
+    // Where it looked, and the flag for tests kept elsewhere: a CI job checking a card's next version as a copy at
+    // another path was told only that none was beside the copy (newcomer68 L11).
+    const folder = dirname(subject.testsFile);
+    report("warning", "no-tests", [], `no expectations beside the card: no ${subject.testsFile}, and no tests file in ${folder} whose card: names it`, `write ${subject.testsFile}: cases of usage and the credits they must cost (burnrate test); for a card checked away from its tests (its next version, copied elsewhere in CI), name them: --tests FILE`);
     return;
   }
   for (const kind of subject.card.grantKinds.keys()) {

@@ -3,7 +3,7 @@ import { resolveAccount } from "../account/account.js";
 import { expectsNothing } from "../cardtest/compare.js";
 import { caseFiles, scenarioOf } from "../cardtest/run.js";
 import { isGlob } from "../usage/sources.js";
-import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, type Suite } from "../cardtest/suite.js";
+import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, testedCard, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
@@ -23,12 +23,22 @@ import { droppedRecurringMeters, type LoadedCard } from "./versions.js";
  */
 function checkFile(file: string, loaded: LoadedCard[]): CheckedFile {
   mustExist(file);
-  return isTestsFile(file) ? checkTests(file) : checkCard(file, loaded);
+  return isTestsFile(file) ? checkTests(file) : checkCard(file, loaded, coveringTestsFile(file));
 }
 
-/** Check each file, then what only the files together show: the versions of one provider's card. */
-export function checkFiles(files: readonly string[]): CheckedFile[] {
+/**
+ * Check each file, then what only the files together show: the versions of one provider's card. With `tests` (`--tests
+ * FILE`), the one card given is checked with that tests file as its expectations, and the tests file against that card.
+ */
+export function checkFiles(files: readonly string[], tests?: string): CheckedFile[] {
   const loaded: LoadedCard[] = [];
+  if (tests !== undefined) {
+    const card = testedCard(files, tests);
+    mustExist(card);
+    const checked = [checkCard(card, loaded, tests), checkTests(tests, card)];
+    droppedRecurringMeters(loaded);
+    return checked;
+  }
   const checked = files.map((file) => checkFile(file, loaded));
   droppedRecurringMeters(loaded);
   return checked;
@@ -53,7 +63,7 @@ function attempt<T>(findings: LintFinding[], run: () => T): T | undefined {
   }
 }
 
-function checkCard(file: string, loaded: LoadedCard[]): CheckedFile {
+function checkCard(file: string, loaded: LoadedCard[], testsFile: string): CheckedFile {
   const findings: LintFinding[] = [];
   const source = attempt(findings, () => readText(file));
   const card = source === undefined ? undefined : attempt(findings, () => parseRateCard(source, file));
@@ -64,7 +74,6 @@ function checkCard(file: string, loaded: LoadedCard[]): CheckedFile {
     return { file, kind: "card", subject: undefined, findings };
   }
   const decoded = decodeYaml(source, file, cardCodec);
-  const testsFile = coveringTestsFile(file);
   findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile, card), testsFile }));
   loaded.push({ card, at: decoded.at, findings });
   return { file, kind: "card", subject: `${card.provider} ${card.version}`, card: { provider: card.provider, version: card.version, effective: card.effective }, findings };
@@ -99,9 +108,9 @@ function grantedInTests(testsFile: string, card: RateCard): TestedGrantKinds {
 }
 
 /** A tests file is checked as the expectations of its card: its shape, its files, and every name it uses. */
-function checkTests(file: string): CheckedFile {
+function checkTests(file: string, givenCard?: string): CheckedFile {
   const findings: LintFinding[] = [];
-  const suite = attempt(findings, () => loadSuite(file));
+  const suite = attempt(findings, () => loadSuite(file, givenCard));
   if (!suite) return { file, kind: "tests", subject: undefined, findings };
   const subject = `expectations of ${suite.cardFiles.join(" + ")}`;
   const card = cardUnderTest(suite, suite.cardFiles, ["card"], findings);

@@ -11,6 +11,13 @@ export interface Untested {
   testsFile: string;
 }
 
+/**
+ * Where a card's tests were looked for, and the flag for tests kept elsewhere: a CI job testing a card's next version,
+ * a copy at another path, was told only that none was beside the copy (newcomer68 L11).
+ */
+const NOT_FOUND = "not found, nor a tests file beside the card naming it";
+const ELSEWHERE = "--tests FILE names tests kept elsewhere";
+
 function tallyLine(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
   const { passed, failed } = tally(results);
   return `${passed} passed, ${failed + (requireTests ? untested.length : 0)} failed`;
@@ -31,7 +38,7 @@ function caseLines(c: CaseResult): string[] {
 export function cardtestText(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean, color: ChalkInstance): string {
   const out: string[] = [];
   for (const u of untested) {
-    out.push(`${requireTests ? color.red("FAIL") : color.yellow("SKIP")} ${visible(u.card)}: no tests (${visible(u.testsFile)} not found)`);
+    out.push(`${requireTests ? color.red("FAIL") : color.yellow("SKIP")} ${visible(u.card)}: no tests (${visible(u.testsFile)} ${NOT_FOUND}; ${ELSEWHERE})`);
   }
   for (const r of results) {
     out.push(visible(`${r.file} (${r.card.provider} ${r.card.version}, ${r.card.file})`));
@@ -49,8 +56,8 @@ export function cardtestGithub(results: readonly SuiteResult[], untested: readon
   // Untested is not silent in CI: the table says SKIP and the JSON lists it, so the workflow's log says it too (newcomer, stop 36).
   for (const u of untested) {
     out.push(requireTests
-      ? annotation("error", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} not found`)
-      : annotation("warning", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} not found, so no expectation checks this card's prices (--require-tests makes this an error)`));
+      ? annotation("error", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} ${NOT_FOUND} (${ELSEWHERE})`)
+      : annotation("warning", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} ${NOT_FOUND}, so no expectation checks this card's prices (${ELSEWHERE}; --require-tests makes this an error)`));
   }
   for (const r of results) {
     for (const c of r.cases) {
@@ -68,7 +75,7 @@ export function cardtestMarkdown(results: readonly SuiteResult[], untested: read
   // The case's own lines are joined with <br>, written here; the data in them is escaped.
   const detail = (c: CaseResult) => caseLines(c).map(cell).join("<br>");
   const out = [`### burnrate test: ${tallyLine(results, untested, requireTests)}`, "", "| | Case | Tests file | Detail |", "| --- | --- | --- | --- |"];
-  for (const u of untested) out.push(`| ${requireTests ? "FAIL" : "SKIP"} | (none) | ${cell(u.testsFile)} | no tests for ${cell(u.card)} |`);
+  for (const u of untested) out.push(`| ${requireTests ? "FAIL" : "SKIP"} | (none) | ${cell(u.testsFile)} | no tests for ${cell(u.card)} (${cell(`${NOT_FOUND}; ${ELSEWHERE}`)}) |`);
   for (const r of results) {
     for (const c of r.cases) out.push(`| ${c.outcome === "passed" ? "PASS" : "FAIL"} | ${cell(c.name)} | ${cell(formatLocation(c.location))} | ${detail(c)} |`);
   }
