@@ -205,6 +205,8 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   let lastLine = 0;
   // The header record's layout, made once: the plain reader asks for it before the rows, to know the columns nothing reads.
   let headerRead = false;
+  // Rows after the header, skipped or not: a CSV file of none is named by the header-only files' note.
+  let rows = 0;
   const layoutFor = (header: readonly string[]): RowLayout => (layout ??= layoutOf(constantHeader([...header], constantNames, file), file, mapping, read));
   // Each meter's rows of no quantity, told at the file's end where others of the meter give one (quantity-gaps.ts).
   let gaps: QuantityTally | undefined;
@@ -227,6 +229,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
               headerRead = true;
               layout = layoutFor(record);
             } else {
+              rows++;
               const row = withConstants(record, constantValues);
               const why = skipped(record, line, file, layout, mapping);
               if (why === undefined) events.push(priced(toEvent(row, line, file, layout, card, zone, options.defaultAccount, mapping), row, line));
@@ -253,6 +256,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
           lastLine = info.lines;
           if (!layout) layout = layoutOf(constantHeader(record, constantNames, file), file, mapping, read);
           else {
+            rows++;
             const row = withConstants(record, constantValues);
             const why = skipped(record, info.lines, file, layout, mapping);
             if (why === undefined) events.push(priced(toEvent(row, info.lines, file, layout, card, zone, options.defaultAccount, mapping), row, info.lines));
@@ -279,6 +283,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   }
   const tally = gaps?.result();
   if (tally !== undefined) mapping.skipped?.quantityGaps(tally);
+  if (layout && rows === 0 && content?.format === "csv") mapping.skipped?.headerAlone(file);
   if (layout) return;
   run.empty.set(file, content?.compressed ?? false);
   if (run.empty.size === run.files.length) {

@@ -349,18 +349,24 @@ function headerOf(path: string): string | undefined {
 }
 
 /** A file's rows as the worker's messages bring them. A batch's columns go back to the worker once the next message is asked for: its readers (the order stages) copy the rows they keep. */
-async function* rowsOf(file: string, setup: Pick<WorkerSetup, "components" | "mapping">, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
+async function* rowsOf(file: string, setup: Pick<WorkerSetup, "components" | "mapping" | "format">, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
   let shapes = new FileShapes(file, { dimensions: [], components: [] }, new Map(), setup);
+  // A CSV file's header and no row after it, not even one skip_rows: left out: told for the header-only files' note.
+  let header = false;
+  let rows = false;
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
+        header = true;
         shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message, new Map(message.columns), setup);
         kept.shapes = shapes;
         break;
       case "batch":
+        rows ||= message.batch.count > 0;
         yield toRows(message.batch, shapes);
         break;
       case "notes":
+        rows ||= message.notes.some((note) => note.kind === "skipped" && note.tally.skipped.some((s) => s.rows > 0));
         tellNotes(message.notes, setup.mapping.skipped);
         break;
       case "refused":
@@ -368,6 +374,7 @@ async function* rowsOf(file: string, setup: Pick<WorkerSetup, "components" | "ma
       case "failed":
         throw Object.assign(new Error(message.message), { stack: message.stack });
       case "end":
+        if (header && !rows && setup.format === "csv") setup.mapping.skipped?.headerAlone(file);
         return;
     }
   }

@@ -38,23 +38,35 @@ export class SkippedRows {
   /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
   private readonly folders: string[];
 
+  /** The notes after the header-only files' note: days missing from a month's files, an empty standard input. */
+  private readonly later: string[];
+
   /** `readElsewhere`: the run's other inputs (its account file, cards, bill), not passed over where a usage folder holds them; `usage`: the usage files, whose empty ones are named. */
-  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = [], usage: readonly string[] = []) {
+  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = [], private readonly usage: readonly string[] = []) {
     this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
     const empty = emptyFilesNote(usage);
     if (empty !== undefined) this.folders.push(empty);
-    const headers = headerOnlyFilesNote(usage);
-    if (headers !== undefined) this.folders.push(headers);
-    this.folders.push(...missingDaysNotes(usage));
+    this.later = missingDaysNotes(usage);
     this.layoutReadings = new LayoutReadings(usage.length);
   }
+
+  /**
+   * A CSV file (or standard input) whose reader met its header and no row after it, not even one `skip_rows:` left out.
+   * Told by the readers, which count the rows anyway: a file looked at again for it was one of 16 KiB at most, named
+   * .csv, and never standard input (red68c L3). A file read again (by the next reader, or sorted) is named once.
+   */
+  headerAlone(file: string): void {
+    this.headersAlone.add(file);
+  }
+
+  private readonly headersAlone = new Set<string>();
   /**
    * Standard input among several usage files, empty: read as no usage, and said, as an empty file is (red63b M5: a
    * failed pipe, `zcat missing.gz | burnrate statement --usage - --usage day2.csv`, lost its usage in silence).
    */
   emptyStdin(files: number): void {
     const note = `burnrate: note: standard input (--usage -), 1 of the ${files} usage files, is empty, without even a header: read as no usage; a failed pipe (a command before it that found nothing, or failed) leaves it so too, and its usage is then missing from what is read\n`;
-    if (!this.folders.includes(note)) this.folders.push(note);
+    if (!this.later.includes(note)) this.later.push(note);
   }
 
   /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
@@ -229,6 +241,8 @@ export class SkippedRows {
       ...this.layoutReadings.notes(),
       ...(this.late === undefined ? [] : [lateRowsNote(this.late)]),
       ...this.folders,
+      ...[headerOnlyFilesNote(this.headersAlone, this.usage)].filter((note) => note !== undefined),
+      ...this.later,
       ...acrossFiles([...this.nearMisses.values()], (m) => `${m.column}\u0000${m.meant}\u0000${m.cell}`).map(({ rows, first, files, column, meant, cell, place }) => {
         const at = place === undefined ? "" : ` (${formatPlace(place)})`;
         return `burnrate: warning: skip_rows: ${column}: [${shown(meant)}]${at} skips the rows whose ${column} is exactly ${shown(meant)}; ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} ${shown(cell)} (the first at ${formatLocation(first)}${filesText(files)}), which ${rows === 1 ? "is" : "are"} not skipped and ${rows === 1 ? "is" : "are"} charged as usage: did you mean ${shown(cell)}?\n`;

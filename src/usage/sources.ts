@@ -400,36 +400,19 @@ function namedFiles(files: readonly string[]): string {
 }
 
 /**
- * The note naming the CSV files of a header alone among several usage files, where others hold rows. Each is read as a
- * day without usage; a failed export job that wrote its header writes such a file too (red68 L2: a day of 30, cut to
- * its header, lost its 122 rows with no word, where a 0-byte day was named).
+ * The note naming the CSV files of a header alone among several usage files, where others hold rows: `alone`, as the
+ * readers found them (SkippedRows.headerAlone), of the run's `files`. Each is read as a day without usage; a failed
+ * export job that wrote its header writes such a file too (red68 L2: a day of 30, cut to its header, lost its 122 rows
+ * with no word, where a 0-byte day was named). Silent where every file is one: the run's own note says no row was read.
  */
-export function headerOnlyFilesNote(files: readonly string[]): string | undefined {
-  if (files.length < 2) return undefined;
-  const alone = files.filter(headerAlone);
-  if (alone.length === 0 || alone.length === files.length) return undefined;
-  const them = alone.length === 1 ? `1 of the ${files.length} usage files holds` : `${alone.length} of the ${files.length} usage files hold`;
-  return `burnrate: note: ${them} a header and no rows (${namedFiles(alone)}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
-}
-
-/**
- * The most bytes a file of a CSV header alone is looked for in: a header is a line of column names (LiteLLM's 24 are
- * some 400 bytes). Files above it are not read here: a folder of small hourly exports is read once more at most so.
- */
-const HEADER_BYTES = 16 * 1024;
-
-/** Whether a small CSV file (maybe gzipped) holds one line of text and line ends alone: a header without rows. */
-function headerAlone(file: string): boolean {
-  try {
-    if (file === "-" || !/\.csv(\.gz)?$/i.test(file) || !statSync(file).isFile() || statSync(file).size > HEADER_BYTES) return false;
-    let bytes = readFileSync(file);
-    if (isGzip(bytes)) bytes = gunzipSync(bytes, { maxOutputLength: HEADER_BYTES });
-    const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/).filter((line) => line !== "");
-    // A JSON object is a row: a file is read by its content, and a .csv of one JSON line is a log of one row (red68c M5).
-    return lines.length === 1 && !lines[0]!.trimStart().startsWith("{");
-  } catch {
-    return false;
-  }
+export function headerOnlyFilesNote(alone: ReadonlySet<string>, files: readonly string[]): string | undefined {
+  if (files.length < 2 || alone.size === 0 || alone.size >= files.length) return undefined;
+  // In the order given, whichever reader (or thread) finished a file first.
+  const named = files.filter((file) => alone.has(file));
+  const them = named.length === 1 ? `1 of the ${files.length} usage files holds` : `${named.length} of the ${files.length} usage files hold`;
+  const stdin = named.includes("-") ? `standard input (--usage -)${named.length > 1 ? ", " : ""}` : "";
+  const others = named.filter((file) => file !== "-");
+  return `burnrate: note: ${them} a header and no rows (${stdin}${others.length > 0 ? namedFiles(others) : ""}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
 }
 
 /** Whether a usage file holds nothing, not even a header: 0 bytes, or line ends alone (`echo "$out" > day.csv` with nothing in $out, red63b M4), maybe gzipped. */
