@@ -88,6 +88,11 @@ describe("check and test of a card's next version away from its tests (newcomer6
     expect(r.stderr).toBe(`burnrate: error: --tests: a tests file given with --tests is the expectations of one card (expected one rate card beside --tests FILE, the card its cases are priced by, ${found})\n`);
   });
 
+  it("refuses a --tests folder as check refuses a folder given as a file, exit 2", async () => {
+    const r = await burnrate(["check", "ratecards/fliplet.yaml", "--tests", "ratecards"]);
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", "burnrate: error: ratecards:1:1: is a directory (expected a rate card or tests file, found a directory)\n"]);
+  });
+
   it("refuses a --tests file that is not there at its path", async () => {
     const r = await burnrate(["test", "ratecards/fliplet.yaml", "--tests", "ratecards/nope.tests.yaml"]);
     expect([r.code, r.stderr]).toEqual([2, "burnrate: error: ratecards/nope.tests.yaml:1:1: cannot read file: ENOENT (expected an existing tests file, found no such file)\n"]);

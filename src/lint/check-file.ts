@@ -35,6 +35,7 @@ export function checkFiles(files: readonly string[], tests?: string): CheckedFil
   if (tests !== undefined) {
     const card = testedCard(files, tests);
     mustExist(card);
+    mustExist(tests);
     const checked = [checkCard(card, loaded, tests), checkTests(tests, card)];
     droppedRecurringMeters(loaded);
     return checked;
