@@ -10,7 +10,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
 import { layoutOfHeader } from "./layouts.js";
-import { columnMeant, componentCounted, epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
+import { columnMeant, componentCounted, epochUnit, idLike, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 import { noAccountColumn, type OtherAccounts } from "./account-column.js";
@@ -117,7 +117,10 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const written = likely >= 0 && writeTimeLike(header[likely]!) ? " (when each row was written, it seems: the event's own time, where the export has one, is the one to price by)" : "";
     // An export burnrate has a layout for is read as it is (newcomer63b L3: LiteLLM's spend logs were fixed column by column).
     const layout = layoutOfHeader(header);
-    const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
+    // Its event id beside another id the header has (a database's row number `id` beside `request_id`): which one a retry repeats is said at once (newcomer69 H1).
+    const otherId = layout?.eventId === undefined ? undefined : header.find((name) => name !== layout.eventId && idLike(name));
+    const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, --map event_id=${inFix(otherId, "SOURCE")} with it)`;
+    const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
@@ -271,22 +274,28 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
   // failed calls are billed (newcomer53 H1: the list to ignore all at once held `status`, and 132 failed calls were billed).
   const outcomes = new Set(unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && namesOutcome(name)));
+  // An id beside the one read (a layout's `id`, which a database's export has as its row number): which of them repeats
+  // for a request sent twice is the user's to say, never the list to ignore's (newcomer69 H1: OpenRouter's layout read a
+  // PostgreSQL export's row number as the id, request_id was offered to ignore, and every retry was billed twice).
+  const readId = at.present.event_id >= 0 ? header[at.present.event_id] : undefined;
+  const otherIds = new Set(readId === undefined ? [] : unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name) && idLike(name)));
   // A column the header has already is no other's meaning: prompt_tokens beside input_tokens was offered as it, and the two were one (red54b #1).
   const inHeader = new Set(header.map((h) => mapping.rename.get(h) ?? h));
   const free = new Set([...read.names].filter((n) => !inHeader.has(n)));
   // A column that is likely one the card reads (prompt_tokens for input_tokens) is named with its rename, never among those to ignore (newcomer54 M4).
   const meant = new Map(unread.slice(1).flatMap((i) => {
     const name = header[i]!;
-    const column = plain(name) && !roles.has(name) && !outcomes.has(name) ? (columnMeant(name, free) ?? componentCounted(name, read.components, free)) : undefined;
+    const column = plain(name) && !roles.has(name) && !outcomes.has(name) && !otherIds.has(name) ? (columnMeant(name, free) ?? componentCounted(name, read.components, free)) : undefined;
     return column === undefined ? [] : [[name, column] as const];
   }));
-  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source), meantAmong: free }, file, read);
+  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source), meantAmong: free, idInstead: otherIds.has(source) ? readId : undefined }, file, read);
   const also = unread
     .slice(1)
     .map((i) => header[i]!)
     .flatMap((name) => {
       const role = roles.get(name);
       if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(inFix(name, "COLUMN"))}`];
+      if (otherIds.has(name)) return [`; ${shown(name)} is likely ${idInsteadText(inFix(name, "COLUMN"), readId!)}`];
       const column = meant.get(name);
       if (column !== undefined) return [meantFix(name, column, read)];
       return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
@@ -295,12 +304,12 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   const others = unread
     .slice(1)
     .map((i) => header[i]!)
-    .filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name) && !meant.has(name));
+    .filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name) && !otherIds.has(name) && !meant.has(name));
   if (others.length === 0 || !plain(source)) return hint === "" && also === "" ? error : new UserError(`${error.problem}${hint}`, error.location, `${error.expected}${also}`, error.found);
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
   // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
-  const all = roles.has(source) || outcomes.has(source) || (columnMeant(source, free) ?? componentCounted(source, read.components, free)) !== undefined ? others : [source, ...others];
+  const all = roles.has(source) || outcomes.has(source) || otherIds.has(source) || (columnMeant(source, free) ?? componentCounted(source, read.components, free)) !== undefined ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   // Not an object that holds a column of how requests ended: ignored whole, it would bill the failed calls (red53b #3).
   const parent = [...outcomes].some((name) => commonParent([...all, name]) !== undefined) ? undefined : commonParent(all);
@@ -354,6 +363,11 @@ function namesOutcome(name: string): boolean {
 const MEASURE_WORDS = new Set(["count", "counts", "rate", "ratio", "pct", "percent", "at", "time", "ts", "ms", "seconds", "duration", "tokens", "total", "sum", "amount", "id", "ids"]);
 const OUTCOME_NAMES = new Set(["state", "result", "success", "succeeded", "ok", "error", "errored", "failed", "failure", "is error", "is success", "is failed", "has error", "error code", "error type"]);
 
+/** An id column beside the one read as the event id (`readId`): the fix that reads it instead. */
+function idInsteadText(name: string, readId: string): string {
+  return `the event id, where a request sent twice repeats it and not ${shown(readId)} (read as the event id now): columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once`;
+}
+
 function outcomeFix(name: string): string {
   return `${outcomeText(name)}; or `;
 }
@@ -372,7 +386,7 @@ function commonParent(names: readonly string[]): string | undefined {
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
-function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place; role: Role | undefined; meantAmong?: ReadonlySet<string> }, file: string, read: ReadColumns): UserError {
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place; role: Role | undefined; meantAmong?: ReadonlySet<string>; idInstead?: string }, file: string, read: ReadColumns): UserError {
   // A rename to a name nothing reads is the mapping's mistake: said at the name given there.
   const where = column.renamedAt ?? { file, line: 1, column: column.column };
   const found = shown(column.source);
@@ -399,7 +413,7 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
   const role = column.renamed === undefined ? column.role : undefined;
-  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
+  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.idInstead !== undefined ? `${idInsteadText(name, column.idInstead)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 

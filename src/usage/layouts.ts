@@ -200,17 +200,18 @@ export function usageLayout(name: string): UsageLayout {
  * The layout a CSV header is the export of: its timestamp's column and at least three more of the columns the layout
  * reads by name. A header without a timestamp of burnrate's own then names the layout, not a fix a column at a time.
  */
-export function layoutOfHeader(header: readonly string[]): { name: string; about: string } | undefined {
+export function layoutOfHeader(header: readonly string[]): { name: string; about: string; eventId?: string } | undefined {
   const names = new Set(header.map((h) => h.trim()));
-  let best: { name: string; about: string; count: number } | undefined;
+  let best: { name: string; about: string; count: number; eventId?: string } | undefined;
   for (const [name, spec] of Object.entries(SPECS)) {
     const stamps = spec.columns?.timestamp;
     if (stamps === undefined || ![stamps].flat().some((s) => names.has(s))) continue;
     const read = new Set([...Object.values(spec.columns ?? {}).flat(), ...Object.keys(spec.rename ?? {})]);
     const count = [...read].filter((s) => names.has(s)).length;
-    if (count >= 4 && (best === undefined || count > best.count)) best = { name, about: spec.about, count };
+    const eventId = [spec.columns?.event_id ?? []].flat().find((s) => names.has(s));
+    if (count >= 4 && (best === undefined || count > best.count)) best = { name, about: spec.about, count, ...(eventId === undefined ? {} : { eventId }) };
   }
-  return best && { name: best.name, about: best.about };
+  return best && { name: best.name, about: best.about, ...(best.eventId === undefined ? {} : { eventId: best.eventId }) };
 }
 
 /** "; did you mean "litellm"?" for a layout name a typo, a case or a separator away from one (not a product a few letters off: openmeter is no openrouter). */

@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer69 H1: a PostgreSQL export of a gateway's request log has `id` (the table's row number, new on every row)
+// beside `request_id` (what a retry repeats). Its header is OpenRouter's to the layouts, whose event id is `id`; the
+// errors offered `request_id` among the columns to ignore, and a run that followed them counted no retry as a repeat.
+const HEADER = "id,request_id,created_at,model,provider,prompt_tokens,completion_tokens,latency_ms";
+// Floopy's gpt-4o on openai: 0.00025 cents a token in, 0.001 out. Request r-1 sent twice (a retry), r-2 once.
+const ROWS = ["501,r-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200,812", "502,r-1,2026-11-02T10:00:05Z,gpt-4o,openai,1000,200,790", "503,r-2,2026-11-02T11:00:00Z,gpt-4o,openai,400,100,300"];
+
+function logDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ids69-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+  writeFileSync(join(dir, "requests.csv"), `${HEADER}\n${ROWS.join("\n")}\n`);
+  return dir;
+}
+
+describe("an id column beside the one a layout reads as the event id", () => {
+  it("is named where the header is told to be a layout's, with the flag that reads it instead", async () => {
+    const dir = logDir();
+    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--format", "json"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--layout openrouter reads it as it is (it reads "id" as each row\'s event id; where a request sent twice repeats "request_id" instead, --map event_id=request_id with it)');
+  });
+
+  it("is offered as the event id under the layout, never among the columns to ignore", async () => {
+    const dir = logDir();
+    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--layout", "openrouter", "--format", "json"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('requests.csv:1:2: column "request_id" is read by no meter of floopy');
+    expect(run.stderr).toContain('the event id, where a request sent twice repeats it and not "id" (read as the event id now): columns: { event_id: request_id } in the usage mapping (--map event_id=request_id)');
+    expect(run.stderr).not.toMatch(/ignore_columns: \[[^\]]*request_id/);
+  });
+
+  it("read as the event id as offered, counts the retry once", async () => {
+    const dir = logDir();
+    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--layout", "openrouter", "--map", "event_id=request_id", "--map", "ignore:id", "--map", "ignore:latency_ms", "--format", "json"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const statement = JSON.parse(run.stdout);
+    const cycle = statement.accounts[0].cycles[0];
+    // r-1 once: 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents; r-2: 400 x 0.00025 + 100 x 0.001 = 0.2 cents.
+    expect(cycle.total).toBe("0.65");
+    expect(cycle.duplicates.length).toBe(1);
+  });
+});
