@@ -107,9 +107,9 @@ describe("reconcile of a quoted gateway log with a difference on the bill, throu
 });
 
 describe("a quote only csv-parse reads, late in a quoted log (red60 F2)", () => {
-  // The log's last row quotes a team alias with a quote in it ("core ""EU"""), which only csv-parse reads: the plain
+  // The log's last row quotes a team alias over two lines ("core<newline>EU"), which only csv-parse reads: the plain
   // reader strips every row before it and gives up there. It is not asked again for the same input. (A comma in it,
-  // as this test had, the row scanner now reads: QuotedCells.commaColumns.)
+  // as this test had, and a doubled quote, the row scanner now reads: QuotedCells.commaColumns.)
   it("leaves the input to csv-parse once the plain reader or the row scanner gave up at it, the statement csv-parse's", async () => {
     const account = join(dir, "late-account.yaml");
     writeFileSync(account, [`card: ${join(ROOT, "ratecards/floopy.yaml")}`, "account: globex", "plan: pro", "anchor: 2026-11-01", "timezone: UTC", "grants:", '  - { kind: purchase, amount: 500000, at: "2026-11-01T00:00:00Z" }', ""].join("\n"));
@@ -121,8 +121,8 @@ describe("a quote only csv-parse reads, late in a quoted log (red60 F2)", () => 
     for (const fallback of [true, false]) {
       const header = fallback ? HEADER : HEADER.replace(",team_id", "");
       const rows = Array.from({ length: 200 }, (_, i) => (fallback ? row(i) : row(i).replace(/,("t-9"|t-1),/, ",")));
-      rows[199] = rows[199]!.replace(/,(core|),("t-9"|t-1|"\{)/, (_m, _a, b) => `,"core ""EU""",${b}`);
-      expect(rows[199]).toContain('"core ""EU"""');
+      rows[199] = rows[199]!.replace(/,(core|),("t-9"|t-1|"\{)/, (_m, _a, b) => `,"core\nEU",${b}`);
+      expect(rows[199]).toContain('"core\nEU"');
       const file = join(dir, `late-${fallback}.csv`);
       writeFileSync(file, `${header}\n${rows.join("\n")}\n`);
       const files = [file];

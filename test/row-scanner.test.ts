@@ -45,10 +45,10 @@ const clean = {
   timestamp: fc.constantFrom("2026-09-01T00:00:00Z", "2026-09-01T00:00:00Z", "2026-09-01T10:00:01Z", "2026-09-02T23:59:59Z", "2026-10-24T02:30:00", "2026-09-03T10:00:00+02:00", "2026-09-03", "2026-09-01T10:00:01.250Z", "2026-09-02T23:59:59.999Z", "2026-09-01T10:00:01.000Z"),
   meter: fc.constantFrom("data_read", "end_user_open", "maps_call", "automation_run"),
   quantity: fc.constantFrom("1", "", "2.5", "10", "0", "-0", " 3", "0.000001"),
-  // A comma in a key cell (quoted, as every writer quotes it) is read by the scanner (QuotedCells.commaColumns).
-  value: fc.constantFrom("p1", "p2", "é", "u 1", "x", "\ufeffp1", "a, b", "Acme, Inc.", ",", "a,"),
+  // A comma or a quote in a key cell (quoted, as every writer quotes it) is read by the scanner (QuotedCells.commaColumns).
+  value: fc.constantFrom("p1", "p2", "é", "u 1", "x", "\ufeffp1", "a, b", "Acme, Inc.", ",", "a,", 'The "Daily" Planet', '"', '""', 'a,"b"'),
   optional: fc.constantFrom("", "web", "ios", "ñ"),
-  account: fc.constantFrom("", "acme", "beta", "Acme, Inc."),
+  account: fc.constantFrom("", "acme", "beta", "Acme, Inc.", 'The "Daily" Planet'),
   eventId: fc.constantFrom("", "e1", "e2", "e1", "\ufeffe1"),
   note: fc.constantFrom("", "web", "ñ", '{"user": "a", "tags": ["x", "y"]}', "a,b", '""', '{"ip": ""}'),
 };
@@ -56,8 +56,9 @@ const messy = {
   timestamp: fc.oneof(clean.timestamp, fc.constantFrom("2026-10-25T02:30:00", "2026-03-29T02:30:00", "2026-02-30T10:00:00Z", "2026-09-01T10:00:00z", "2026-09-0aT10:00:00Z", "2026-13-01T00:00:00Z", "x", " 2026-09-01T00:00:00Z", "2026-09-01T24:00:00Z", "٢٠٢٦-09-01", "2026-09-01T00:00:60Z", "2026-09-01T10:00:01.25Z", "2026-09-01T10:00:01.2500Z", "2026-09-01T10:00:60.000Z", "2026-09-01T10:00:01.x50Z", "2026-09-01T10:00:01,250Z", "2026-02-30T10:00:01.250Z")),
   meter: fc.oneof(clean.meter, fc.constantFrom("nope", "", "Data_Read", "project_deleted", "push")),
   quantity: fc.oneof(clean.quantity, fc.constantFrom("-1", "abc", "1e3", "٣", "1,5", "+2", "\u00a05")),
-  // The byte a quoted key cell's comma is read as, in a cell of its own: "a, b" and "a\x1f b" are two texts.
-  value: fc.oneof(clean.value, fc.constantFrom("", '"q"', "a\rb", "\ud83d\ude00", "a\u001f b", "\u001f")),
+  // The bytes a quoted key cell's comma and quote are read as, in cells of their own: "a, b" and "a\x1f b" are two
+  // texts. RAW: writes a cell as it is, quotes and all, where a writer would have quoted it.
+  value: fc.oneof(clean.value, fc.constantFrom("", 'RAW:"q"', 'RAW:p"1"', "a\rb", "\ud83d\ude00", "a\u001f b", "\u001f", "a\u001eb")),
 };
 
 interface Shape {
@@ -79,8 +80,8 @@ function csv(shape: Shape, rows: string[][]): Buffer {
   const header = ["timestamp", "meter", "quantity", "project", "user", "channel", ...(shape.account ? ["account"] : []), ...(shape.eventId ? ["event_id"] : []), ...(shape.note ? ["note"] : [])];
   // The ignored note is quoted where its text needs it (JSON, as Postgres's COPY writes LiteLLM's metadata), whatever the shape quotes.
   const note = shape.note ? header.length - 1 : -1;
-  // A cell with a comma is quoted, as every CSV writer quotes it.
-  const quoted = (cells: string[]) => cells.map((c, i) => (shape.quote === "all" || (shape.quote === "some" && i % 2 === 1) || (i === note && /[,"]/.test(c)) || (i !== note && c.includes(",")) ? `"${c.replaceAll('"', '""')}"` : c)).join(",");
+  // A cell with a comma or a quote is quoted, its quotes doubled, as every CSV writer writes it.
+  const quoted = (cells: string[]) => cells.map((c, i) => (shape.quote === "all" || (shape.quote === "some" && i % 2 === 1) || (i === note && /[,"]/.test(c)) || (i !== note && /[,"]/.test(c) && !c.startsWith("RAW:")) ? `"${c.replaceAll('"', '""')}"` : c.replace(/^RAW:/, ""))).join(",");
   const lines = [quoted(header), ...rows.map((r) => quoted(r.slice(0, header.length)))];
   for (const at of shape.blankLines) lines.splice(1 + Math.min(at, lines.length - 1), 0, "");
   const newline = shape.crlf ? "\r\n" : "\n";
@@ -129,8 +130,8 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(Buffer.from(header.replace("\n", "\r\n") + "2026-09-01T00:00:00Z,data_read,1,p1\rp2\r\n"));
     const cr = Buffer.from(header.replace("\n", "\r\n") + "2026-09-01T00:00:00Z,data_read,1,p1\r2\r\n");
     await give(cr, options(), [cr.indexOf("p1\r") + 3]);
-    // A quoted cell with a quote, a line break or a CR in it; a quote within a cell; a quote left open; a line of one empty quoted cell.
-    for (const cell of ['"p""1"', '"p\n1"', '"p\r1"', 'p"1"', '"p1" ', '"p1']) await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,${cell}\n`));
+    // A quoted cell with a line break or a CR in it; a quote within a cell; a quote left open; a line of one empty quoted cell.
+    for (const cell of [ '"p\n1"', '"p\r1"', 'p"1"', '"p1" ', '"p1']) await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,${cell}\n`));
     // A column nothing reads may hold commas and doubled quotes in its quoted cells, but no line break, and not in the header.
     const noted = "timestamp,meter,quantity,project,note\n";
     for (const cell of ['"a\nb"', '"a,\r"', '"{""a"": 1}"x', '"open']) await give(Buffer.from(`${noted}2026-09-01T00:00:00Z,data_read,1,p1,${cell}\n`));
@@ -150,12 +151,17 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(Buffer.from("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,4,r-1\n"), options(floopy));
   });
 
-  it("reads a comma in a quoted key cell (a meter's, a dimension's, an account's), and gives up on one anywhere else or beside the byte it is read as", async () => {
+  it("reads a comma or a doubled quote in a quoted key cell (a meter's, a dimension's, an account's), and gives up on one anywhere else or beside the byte it is read as", async () => {
     const header = "timestamp,meter,quantity,project,account\n";
     const bytes = Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,"p,1","Acme, Inc."\n2026-09-01T00:00:01Z,data_read,2,"p,1",beta\n`);
     const read = await scanned(bytes, [header.length + 40], options());
     expect(read).toEqual(await reference(bytes, options()));
     expect(typeof read === "string" ? read : read.map((e) => [e.account, e.dimensions.project])).toEqual([["Acme, Inc.", "p,1"], ["beta", "p,1"]]);
+    // A doubled quote, cut between its two quotes too.
+    const quoted = Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,"p""1""",x\n2026-09-01T00:00:01Z,data_read,2,"""",x\n`);
+    const quotes = await scanned(quoted, [quoted.indexOf('""1') + 1], options());
+    expect(quotes).toEqual(await reference(quoted, options()));
+    expect(typeof quotes === "string" ? quotes : quotes.map((e) => e.dimensions.project)).toEqual(['p"1"', '"']);
     const give = async (bytes: Buffer, at: number[] = []) => expect(await scanned(bytes, at, options())).toBe("gave up");
     // A quantity's or a timestamp's comma is no key's: csv-parse reads (and refuses) it.
     await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,"1,5",p1,a\n`));
@@ -167,6 +173,8 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     const before = Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,a\u001fb,x\n2026-09-01T00:00:01Z,data_read,1,"a,b",x\n`);
     await give(before);
     await give(before, [before.indexOf('"a,b"')]);
+    await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,a\u001eb,x\n2026-09-01T00:00:01Z,data_read,1,"a""b",x\n`));
+    await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,"1""",p1,x\n`));
   });
 
   it("takes the quotes out of a line whose first quote starts a stretch mid-line, and of a line of one quoted cell", async () => {

@@ -11,14 +11,16 @@ export const NEWLINE = 10;
 export const QUOTE = 34;
 export const CR = 13;
 /**
- * What a comma within a quoted key cell is given back as (QuotedCells.commaColumns): a byte no such cell
- * holds where any is, so that the cell stays one between the scanner's commas and its text is told apart.
+ * What a comma and a doubled quote within a quoted key cell are given back as (QuotedCells.commaColumns): bytes no
+ * such cell holds where any is, so that the cell stays one between the scanner's commas and its text is told apart.
  */
 export const STAND_IN = 0x1f;
+export const QUOTE_STAND_IN = 0x1e;
 
-/** A cell's text with its commas given back where it held any (QuotedCells.stoodIn: the file holds no STAND_IN of its own). */
-export function withCommas(text: string): string {
-  return text.includes("\x1f") ? text.replaceAll("\x1f", ",") : text;
+/** A cell's text with its commas and quotes given back where it held any (QuotedCells.stoodIn: the file holds no stand-in of its own). */
+export function standInsBack(text: string): string {
+  if (text.includes("\x1f")) text = text.replaceAll("\x1f", ",");
+  return text.includes("\x1e") ? text.replaceAll("\x1e", '"') : text;
 }
 
 /** A line longer than the readers take (MAX_RECORD_BYTES in read.ts; JSON Lines' on the scanner, record-lines.ts) is theirs to report. */
@@ -116,7 +118,7 @@ export function wholeCharactersEnd(chunk: Buffer, from: number): number {
  * given back empty: LiteLLM's `metadata` and `request_tags`, JSON that Postgres's COPY quotes, sent every real
  * spend log to csv-parse, 3.7 times as slow (newcomer55 M2). A cell of a column whose text is a key (`commas`: a
  * meter, a dimension, an account) may hold commas, each given back as STAND_IN: a customer column of
- * `"Acme, Inc."` sent the log to csv-parse, 2.5 times the CPU. On any other quote `strip` answers undefined, and
+ * `"Acme, Inc."` sent the log to csv-parse, 2.5 times the CPU; a doubled quote there is QUOTE_STAND_IN. On any other quote `strip` answers undefined, and
  * the file is csv-parse's; a line break within a cell always does, as the lines' numbers would be another's. The
  * bytes given back are this object's own, filled again at the next stretch.
  */
@@ -248,6 +250,15 @@ export class QuotedCells {
         continue;
       }
       if (state === 2) {
+        if (c === QUOTE && this.commas?.[column] === 1 && !this.ownStandIn) {
+          // A doubled quote within a key cell (`"The ""Daily"" Planet"`): one quote of its text, read as QUOTE_STAND_IN.
+          out[n++] = QUOTE_STAND_IN;
+          lineBytes++;
+          this.stoodIn = true;
+          state = 1;
+          i++;
+          continue;
+        }
         if (c !== COMMA && c !== NEWLINE && c !== CR) return undefined;
         state = 0;
       }
@@ -324,7 +335,7 @@ export class QuotedCells {
 
   /** Whether the stretch keeps STAND_IN bytes and commas given back as them apart: false once the file holds both. */
   private standInsApart(chunk: Buffer): boolean {
-    if (!this.ownStandIn && chunk.indexOf(STAND_IN) >= 0) this.ownStandIn = true;
+    if (!this.ownStandIn && (chunk.indexOf(STAND_IN) >= 0 || chunk.indexOf(QUOTE_STAND_IN) >= 0)) this.ownStandIn = true;
     return !(this.ownStandIn && this.stoodIn);
   }
 

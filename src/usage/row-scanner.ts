@@ -13,7 +13,7 @@ import { ShapeGaps, type QuantityGapTeller } from "./quantity-gaps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
-import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr, Utf8Stretches, withCommas } from "./csv-bytes.js";
+import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr, Utf8Stretches, standInsBack } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
 import { ComponentCells } from "./component-cells.js";
@@ -391,7 +391,7 @@ export class RowScanner {
     this.keyText = keyTextColumns(width, [...keyColumns, index.account], layout.skip?.map((s) => s.index) ?? []);
     this.quoted.commaColumns(this.keyText);
     this.quantityRun = [index.quantity, index.quantity];
-    this.values = new ShapeValues(layout, mapping, this.setup.events, decode, this.commasBack);
+    this.values = new ShapeValues(layout, mapping, this.setup.events, decode, this.keyCellText);
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns], components: components.names };
     this.setup.spare?.push(batchBuffer(this.batch));
     this.batch = this.freshBatch();
@@ -481,15 +481,15 @@ export class RowScanner {
 
   private defaultNamed = false;
 
-  /** A key cell's text with the commas its quotes held given back (QuotedCells.commaColumns). */
-  private readonly commasBack = (text: string): string => (this.quoted.stoodIn ? withCommas(text) : text);
+  /** A key cell's text with the commas and quotes its quotes held given back (QuotedCells.commaColumns). */
+  private readonly keyCellText = (text: string): string => (this.quoted.stoodIn ? standInsBack(text) : text);
 
   private accountOf(buf: Buffer, from: number, to: number): number {
     const hash = cellHash(buf, from, to);
     const found = this.accountTable.find(hash, to + 1 - from, buf, this.cells, this.accountRun);
     if (found >= 0) return found;
     // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account, or the plain reader's to refuse (emptyAccountCell).
-    const cell = this.commasBack(decode(buf, from, to));
+    const cell = this.keyCellText(decode(buf, from, to));
     if (this.setup.read.otherAccounts !== undefined && blankAccount(cell)) throw new NeedsFullParser("an empty account cell");
     const account = cell === "" ? this.setup.defaultAccount : cardValue(this.setup.mapping, "account", cell);
     // Refused at its row by the plain reader (spacedAccountCell).

@@ -52,8 +52,8 @@ export class ShapeValues {
     private readonly mapping: ColumnMapping,
     private readonly events: ReadonlyMap<string, readonly string[]>,
     private readonly decode: CellText,
-    /** A cell's text as the row held it: the commas of a quoted key cell given back (QuotedCells.commaColumns). */
-    private readonly commasBack: (text: string) => string,
+    /** A cell's text as the row held it: the commas and doubled quotes of a quoted key cell given back (QuotedCells.commaColumns). */
+    private readonly standInsBack: (text: string) => string,
   ) {
     this.meterRun = [layout.index.meter, layout.index.meter];
     this.columns = layout.dimensions.map((d) => ({ run: [d.index, d.index], table: new ShapeTable(), values: [], mapped: d.values }));
@@ -88,7 +88,7 @@ export class ShapeValues {
     const hash = cellHash(buf, from, to);
     const found = this.meters.find(hash, to + 1 - from, buf, cells, this.meterRun);
     if (found >= 0) return this.meterFacts[found]!;
-    const facts = this.factsOf(this.commasBack(text(buf, from, to)), out);
+    const facts = this.factsOf(this.standInsBack(text(buf, from, to)), out);
     this.meters.add(hash, to + 1 - from, buf, cells, this.meterRun);
     this.meterFacts.push(facts);
     return facts;
@@ -109,7 +109,7 @@ export class ShapeValues {
     const hash = cellHash(buf, from, to);
     const found = table.find(hash, to + 1 - from, buf, cells, run);
     if (found >= 0) return values[found]!;
-    const cell = this.commasBack(text(buf, from, to));
+    const cell = this.standInsBack(text(buf, from, to));
     // A cell written otherwise than a key (its case, its spaces) is refused by the plain reader, at the cell.
     if (mapped !== undefined && valueKeyWrittenOtherwise(mapped, cell) !== undefined) throw new NeedsFullParser("a value written otherwise than its dimension_values: key");
     const value = this.value(mapped?.get(cell) ?? cell, out);
