@@ -9,7 +9,7 @@ import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
 import { expandUser, turning, usersIn } from "./expand.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
-import { serves, wantsCredits } from "./past-zero.js";
+import { ownLimit } from "./own-limit.js";
 import { Random } from "./random.js";
 import type { Population, Scenario } from "./types.js";
 
@@ -37,8 +37,8 @@ export interface AccountSpend {
   ranOutByCycle: number[];
   /**
    * Accounts some of whose usage the plan refuses (a gate, a quota, credits it cannot buy; not a limit the scenario
-   * sets) or lets past zero unbilled (an overage pool's usage past zero is billed, served), once they buy what it sells
-   * at a price: a plan whose users' money is least but refuses them is not the cheapest to serve them.
+   * sets) or lets past zero, once they buy what it sells at a price: a plan whose users' money is least but refuses
+   * them is not the cheapest to serve them.
    */
   refused: number;
   /** The creator reward earned on these accounts' usage served (a refused request earns none), in credits. */
@@ -122,7 +122,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       };
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);
-      const short = own?.cycles.some(wantsCredits) ?? false;
+      const short = own?.cycles.some((c) => c.exhaustedAt !== undefined) ?? false;
       const bought = buys && own && short ? await replay(asNeeded(own.cycles, versions, buys, name)) : bare;
       const mine = bought.accounts.find((a) => a.account === name);
       let spent = ZERO;
@@ -142,7 +142,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       money.push([paid, weight]);
       accounts += weight;
       const present = (mine?.cycles ?? []).filter((c) => user < usersIn(population, c.index));
-      if (!present.every(serves)) refused += weight;
+      if (present.some((c) => c.rejected.some((r) => !ownLimit(r)) || !c.uncovered.isZero())) refused += weight;
       const outs = (own?.cycles ?? []).filter((c) => c.exhaustedAt !== undefined && user < usersIn(population, c.index));
       if (outs.length > 0) {
         ranOut += weight;

@@ -12,7 +12,7 @@ import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
 import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, type Purchase } from "./purchases.js";
 import { scenarioParts, type Part } from "./parts.js";
-import { serves, wantsCredits } from "./past-zero.js";
+import { ownLimit } from "./own-limit.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -29,10 +29,8 @@ export interface CycleResult {
   byPool: Map<string, Decimal>;
   /** When the cycle's credits run out if no top-up is bought. */
   runsOutAt: Instant | undefined;
-  /** Without top-ups: charged beyond the credits (a grace buffer, or usage past zero), and what would be refused. */
+  /** Without top-ups: charged beyond the credits on the grace buffer, and what would be refused. */
   graceUsed: Decimal;
-  /** Of `graceUsed`, what pools of `when_exhausted: overage` bill in money: served, not a shortfall (past-zero.ts). */
-  pastZeroBilled: Decimal;
   rejected: Rejection[];
   /** With the top-ups bought as needed: what is refused still (a quota, a gate, a daily limit, a plan that sells none). */
   rejectedBuying: Rejection[];
@@ -44,11 +42,8 @@ export interface CycleResult {
   topupMoney: Decimal;
   /** What the overage adds to the cycle's money, rounded as the cycle's money is. */
   overageMoney: Decimal;
-  /** The overage's money before rounding: requests past the plan's quota (overage billing on), and credits an overage pool bills past zero. */
+  /** Requests past the plan's quota billed in money (overage billing on). */
   overage: Decimal;
-  /** Of it, requests past the quota and credits past zero, each a count. */
-  overageRequests: Decimal;
-  overageCredits: Decimal;
   /** The plan's price, the top-ups at the card's credit price, and the overage. */
   money: Decimal;
   /** The plan's price and the overage, buying nothing. */
@@ -71,7 +66,7 @@ export interface PlanResult {
   topups: boolean;
   /** What the plan can buy, priced or not; undefined when it buys nothing. */
   purchase: Purchase | undefined;
-  /** Nothing refused and nothing past zero unbilled once the top-ups it may buy are bought. */
+  /** Nothing refused and no grace used once the top-ups it may buy are bought. */
   covers: boolean;
   money: Decimal;
   topupNeeded: Decimal;
@@ -265,7 +260,7 @@ export interface PlanDraws {
 
 /** One plan's row: its replays (replayBuying), what each cycle costs, and whether it covers the scenario. */
 async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
-  const coversAll = (run: readonly CycleStatement[]) => run.every(serves);
+  const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
   const { plan, own } = priced;
   const { sample } = draws;
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
@@ -277,9 +272,9 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
   const allowance = terms.allowance;
   const bare = ownCycles(run.bare);
   const bought = ownCycles(run.bought);
-  const short = bare.some(wantsCredits);
+  const short = bare.some((c) => c.exhaustedAt !== undefined);
   // A plan whose credits run out with nothing priced to buy says how far short it falls (newcomer, stop 37: Flowly's
-  // Starter "covers no" what asks 86 times its credits); not one whose pools bill what goes past them. Not where a change sets another plan or allowance, whose own
+  // Starter "covers no" what asks 86 times its credits). Not where a change sets another plan or allowance, whose own
   // allowance would take over.
   const resets = changes.some((c) => c.change.kind === "plan" || c.change.kind === "allowance");
   const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
@@ -308,14 +303,11 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
       byPool: splitBy(c.lines, (l) => l.pool),
       runsOutAt: without.exhaustedAt,
       graceUsed: without.uncovered,
-      pastZeroBilled: without.overage.credits ?? ZERO,
       rejected: without.rejected,
       rejectedBuying: c.rejected,
       topupsSoldAt: soldAt,
       topupNeeded,
       overage: c.overage.amount,
-      overageRequests: c.overage.requests,
-      overageCredits: c.overage.credits ?? ZERO,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
@@ -379,11 +371,10 @@ export async function replayBuying(scenario: Scenario, { plan, own }: Priced, sa
   const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
   const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
   const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report?.(mayBuy ? "without top-ups" : "as is"));
-  // Bought only while the plan in force sells them; where the credits never run out, or every cycle's pools bill what
-  // goes past them as overage (past-zero.ts), buying changes nothing the customer needs: one replay is enough.
+  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
   const purchases = mayBuy ? asNeeded(ownCycles(bare), versions, card, ACCOUNT) : [];
   const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
-  const short = ownCycles(bare).some(wantsCredits);
+  const short = ownCycles(bare).some((c) => c.exhaustedAt !== undefined);
   const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report?.("with top-ups")) : bare;
   return { terms, versions, purchase, bare, bought };
 }

@@ -15,11 +15,11 @@ const cycle = object({
   by_category: stringMap(decimalString()),
   by_pool: stringMap(decimalString()),
   runs_out_at: nullable(instant("when the credits run out if no top-up is bought")),
-  grace_used: decimalString("without top-ups: charged beyond the credits, on the grace buffer or past zero in a pool that allows it (allow) or bills it as overage (overage, then in money and served)"),
+  grace_used: decimalString("without top-ups: charged beyond the credits on the grace buffer"),
   rejected: array(rejection, "without top-ups: what would be refused"),
   rejected_with_topups: array(rejection, "with the top-ups it needs bought where the plan in force sells them: what is refused still (a quota, a gate, a daily limit, a plan that sells none)"),
   topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
-  overage: decimalString("money for requests past the plan's quota (overage billing) and for credits past zero a pool bills (when_exhausted: overage), before the cycle's rounding"),
+  overage: decimalString("money for requests past the plan's quota (overage billing)"),
   money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
   asked: nullable(decimalString("credits the cycle's usage costs with the allowance and the request quota unlimited (gates and the scenario's own limits as they are), where the plan's credits run out and no priced purchase covers it; else null")),
 });
@@ -33,7 +33,7 @@ const accounts = object({
   ran_out: count("accounts whose credits run out in some cycle if they buy nothing"),
   first_run_out: nullable(instant("the first instant an account's credits run out")),
   ran_out_by_cycle: array(count(), "accounts that run out, per cycle"),
-  refused: count("accounts some of whose usage the plan refuses (not a daily limit or budget the scenario sets) or lets past zero unbilled (an overage pool bills it: served), once they buy what it sells at a price"),
+  refused: count("accounts some of whose usage the plan refuses (not a daily limit or budget the scenario sets) or lets past zero, once they buy what it sells at a price"),
   creator_rewards: decimalString("the creator reward earned on these accounts' usage served, in credits"),
 }, "billing: per_user populations, each user an account on this plan");
 
@@ -46,10 +46,10 @@ const plan = object({
   allowance: decimalString(),
   topups: { type: "boolean", description: "whether the plan may buy top-ups at a price the card gives" },
   purchase: nullable(object({ kind: str("the grant kind bought: topup, purchase, pack, addon"), price: nullable(decimalString("money per credit; null: the card gives none, and money leaves them out")) }, "what the plan can buy beyond its allowance")),
-  covers: { type: "boolean", description: "nothing refused and nothing past zero unbilled (grace, an allow pool) once its top-ups are bought; an overage pool's usage past zero is billed, and covered" },
+  covers: { type: "boolean", description: "nothing refused and no grace used once its top-ups are bought" },
   money: decimalString("total over the simulated cycles, in the card's currency"),
   topup_needed: decimalString(),
-  without_topups: object({ covers: { type: "boolean", description: "nothing refused and nothing past zero unbilled, buying nothing" }, money: decimalString("the plan's price and overage, buying nothing") }),
+  without_topups: object({ covers: { type: "boolean", description: "nothing refused and no grace used, buying nothing" }, money: decimalString("the plan's price and overage, buying nothing") }),
   cycles: array(cycle),
   accounts: nullable(accounts),
 });
