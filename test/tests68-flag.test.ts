@@ -93,6 +93,26 @@ describe("check and test of a card's next version away from its tests (newcomer6
     expect([r.code, r.stdout, r.stderr]).toEqual([2, "", "burnrate: error: ratecards:1:1: is a directory (expected a rate card or tests file, found a directory)\n"]);
   });
 
+  it("prices a case whose own card: is the file's card by the card given, and keeps a case's other card its own (red69b M2)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tests69-own-"));
+    writeFileSync(join(dir, "fliplet.yaml"), FLIPLET);
+    writeFileSync(join(dir, "older.yaml"), FLIPLET);
+    const sms = readFileSync("fixtures/ci/fliplet/sms-100.csv", "utf8");
+    writeFileSync(join(dir, "sms-100.csv"), sms);
+    const cases = (card: string) => `cases:\n  - name: 100 SMS cost 50\n    card: ${card}\n    account: { plan: pro, anchor: 2026-11-01 }\n    usage: sms-100.csv\n    expect: { total: "50", meters: { sms: "50" } }\n`;
+    writeFileSync(join(dir, "fliplet.tests.yaml"), cases("fliplet.yaml"));
+    writeFileSync(join(dir, "other.tests.yaml"), cases("older.yaml"));
+    const next = nextVersion(smsAt("0.6"));
+    // 100 SMS at 0.6 a message: 60, where the case expects 50 at 0.5.
+    const own = await burnrate(["test", next, "--tests", join(dir, "fliplet.tests.yaml")]);
+    expect(own.code).toBe(1);
+    expect(own.stdout).toMatch(/: total: expected 50, got 60\n/);
+    // A case naming another card (older.yaml, not the file's own) prices what it names on purpose: 50.
+    const other = await burnrate(["test", next, "--tests", join(dir, "other.tests.yaml")]);
+    expect(other.code).toBe(0);
+    expect(other.stdout).toContain("PASS 100 SMS cost 50");
+  });
+
   it("refuses a --tests file that is not there at its path", async () => {
     const r = await burnrate(["test", "ratecards/fliplet.yaml", "--tests", "ratecards/nope.tests.yaml"]);
     expect([r.code, r.stderr]).toEqual([2, "burnrate: error: ratecards/nope.tests.yaml:1:1: cannot read file: ENOENT (expected an existing tests file, found no such file)\n"]);

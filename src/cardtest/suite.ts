@@ -34,7 +34,8 @@ export interface Suite {
 /**
  * A tests file read. `card`: the card its cases are priced by in place of the one the file names (`check` or `test`
  * CARD `--tests FILE`): a CI job checks a card's next version, a copy elsewhere, against the expectations kept beside
- * the card it replaces. A case's own `card:` stays its own: it names versions that case prices on purpose.
+ * the card it replaces. A case's own `card:` stays its own where it names other versions, which that case prices on
+ * purpose; where it names the file's own card, the card given prices it.
  */
 export function loadSuite(file: string, card?: string): Suite {
   const decoded = decodeYaml(readText(file), file, testsCodec, "a tests file");
@@ -51,9 +52,14 @@ export function loadSuite(file: string, card?: string): Suite {
     }
     seen.set(shownAs, i);
   });
-  if (card !== undefined) return { file, doc: { ...doc, card: undefined }, at: decoded.at, cardFiles: [card] };
   const cardFiles = doc.card !== undefined ? doc.card.map((c) => relativeTo(file, c)) : [file.replace(TESTS_SUFFIX, ".yaml")];
-  return { file, doc, at: decoded.at, cardFiles };
+  if (card === undefined) return { file, doc, at: decoded.at, cardFiles };
+  // A case whose own card: is the file's own card is priced by the card given: named so case by case, it was priced by
+  // the card it replaces, and a next version's CI passed without pricing it (red69b M2).
+  const own = new Set(cardFiles.map((f) => resolve(f)));
+  const isOwn = (files: readonly string[]) => files.length === own.size && files.every((c) => own.has(resolve(relativeTo(file, c))));
+  const cases = doc.cases.map((c) => (c.card !== undefined && isOwn(c.card) ? { ...c, card: undefined } : c));
+  return { file, doc: { ...doc, card: undefined, cases }, at: decoded.at, cardFiles: [card] };
 }
 
 /** The card files a case is priced by: its own `card:`, else the suite's. */
