@@ -178,7 +178,7 @@ function program(io: Io): Command {
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)", tolerance("--tolerance"))
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))
     .option("--all-lines", "list every line with its status (agrees, differs, only on bill, only in usage), not only the differences")
-    .option("--every-account", "a bill that invoices every account: an account charged credits or owing money (plan fees, credits bought, overage) in its cycles that it names no line of needs attention (exit 1)")
+    .option("--every-account", "a bill that invoices every account: an account charged credits in its cycles that it names no line of needs attention (exit 1)")
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
     .addOption(bomOption())

@@ -13,8 +13,7 @@ import { formatExact, ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
-import type { Difference, Reconciliation } from "../reconcile/types.js";
-import { largestFirst, owingText } from "../reconcile/owed.js";
+import type { Difference } from "../reconcile/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
@@ -116,19 +115,13 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }
 
-/**
- * The accounts off the bill that it should have billed, under --every-account: how many, what their usage came to and
- * what they owe in money (plan fees, credits bought, overage), the largest three. The usage alone left out an account
- * owing its plan's fee (red68c M2).
- */
-function unbilledText(unbilled: Reconciliation["otherAccounts"], card: RateCard): string {
-  const total = (of: (a: Reconciliation["otherAccounts"][number]) => Decimal) => unbilled.reduce((sum, a) => sum.plus(of(a)), ZERO);
-  const unpriced = total((a) => a.unpricedCredits);
-  const bought = unpriced.isZero() ? "" : `, and bought ${formatExact(unpriced)} ${card.unit} at no credit price`;
-  const largest = [...unbilled].sort(largestFirst).slice(0, 3);
-  const named = largest.map((a) => `${a.account} (${owingText(a, card.unit, card.currency, formatExact)})`).join(", ");
+/** The accounts with usage the bill names no line of, under --every-account: how many, what they come to, the largest three. */
+function unbilledText(unbilled: readonly { account: string; amount: Decimal }[], card: RateCard): string {
+  const total = unbilled.reduce((sum, a) => sum.plus(a.amount), ZERO);
+  const largest = [...unbilled].sort((a, b) => b.amount.comparedTo(a.amount) || (a.account < b.account ? -1 : 1)).slice(0, 3);
+  const named = largest.map((a) => `${a.account} (${formatExact(a.amount)} ${card.unit})`).join(", ");
   const more = unbilled.length > 3 ? `, and ${(unbilled.length - 3).toLocaleString("en-US")} more` : "";
-  return `${unbilled.length.toLocaleString("en-US")} account(s) with usage or money owed in the bill's cycles are not on the bill (--every-account): their usage came to ${formatExact(total((a) => a.amount))} ${card.unit} and they owe ${formatExact(total((a) => a.owed))} ${card.currency} (plan fees, credits bought, overage)${bought}; ${unbilled.length > 3 ? "the largest " : ""}${named}${more} (--format json lists each: other_accounts)`;
+  return `${unbilled.length.toLocaleString("en-US")} account(s) with usage in the bill's cycles are not on the bill (--every-account): their usage came to ${formatExact(total)} ${card.unit} (plan fees not counted); ${unbilled.length > 3 ? "the largest " : ""}${named}${more} (--format json lists each: other_accounts)`;
 }
 
 /**

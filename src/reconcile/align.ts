@@ -1,9 +1,9 @@
 import type { Bill, BillCharge } from "../bill/types.js";
 import { CREDITS_BOUGHT, OVERAGE, PLAN_FEE } from "../bill/mapping.js";
+import { isPaidGrant } from "../ratecard/cycle-money.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
-import { cycleFee, planBilled } from "../ratecard/plan-fee.js";
-import { boughtMoney, feesOwed } from "./owed.js";
+import { cycleFee, planBilled, versionOf, type FeeCycle } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
@@ -200,7 +200,7 @@ export class Aligner {
           // A re-cut bill's periods are not cycles, and have no plan of their own: each owes the fees of the account's
           // cycles that start in it, where it is the calendar's month of an account whose cycles an upgrade moved;
           // else its fee lines say that none is compared.
-          const owed = feesOwed(cycle);
+          const owed: readonly FeeCycle[] | undefined = cycle.plan !== undefined ? [{ plan: cycle.plan, version: cycle.version, start: cycle.start, subscriptionEnd: cycle.subscriptionEnd }] : cycle.owes;
           if (owed === undefined) {
             const billed = lines.get(id);
             if (billed !== undefined) billed.fee = { plans: [], recut: true };
@@ -239,6 +239,19 @@ export class Aligner {
 
     return lines;
   }
+}
+
+/** A cycle's credits bought and their money (none where a version of them gives no credit price); undefined for none bought. */
+function boughtMoney(card: RateCard, cycle: CutStatement["accounts"][number]["cycles"][number]): { credits: Decimal; money: Decimal | undefined } | undefined {
+  const byVersion = cycle.boughtIn ?? [{ version: cycle.version, credits: sumOf(cycle.grants.filter((g) => isPaidGrant(g.kind)).map((g) => g.granted)) }];
+  let credits = ZERO;
+  let money: Decimal | undefined = ZERO;
+  for (const b of byVersion) {
+    const price = versionOf(card, b.version).creditPrice;
+    credits = credits.plus(b.credits);
+    money = price === undefined || money === undefined ? undefined : money.plus(b.credits.mul(price));
+  }
+  return credits.isZero() ? undefined : { credits, money };
 }
 
 const NO_DIMENSIONS: Readonly<Record<string, string>> = {};

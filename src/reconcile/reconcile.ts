@@ -27,7 +27,6 @@ import { onAccountDays, periodStart, recut, refuseBeforeAnchor, type CutStatemen
 import type { AlignedLine, BoundaryFound, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
-import { owedIn, startingIn } from "./owed.js";
 
 export interface ReconcileInput {
   card: RateCard;
@@ -37,7 +36,7 @@ export interface ReconcileInput {
   tolerance: Tolerance;
   /** The usage scan reads every event, not only those that can matter (a test's: usage-scan.ts, `every`). */
   scanEvery?: boolean;
-  /** The bill is to invoice every account (`--every-account`): one with usage charged or money owed that it names no line of needs attention. */
+  /** The bill is to invoice every account (`--every-account`): one with usage charged that it names no line of needs attention. */
   everyAccount?: boolean;
   /**
    * Called between the long synchronous steps (the heap watch's check, as diff's comparison): they give the event loop
@@ -105,8 +104,6 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
   const calendars = new Map(compared.flatMap((c) => [...(c.accounts ?? [])].map((a) => [a, c.calendar] as const)));
   const [head] = compared as [Compared];
-  const billPeriods = head.cycles.map((index) => ({ start: head.calendar.start(index), end: head.calendar.start(index + 1) }));
-  const ownCycles = new Map(replayed.accounts.map((a) => [a.account, a.cycles]));
   return {
     provider: card.provider,
     // The version the replay ended on, as the statement of the same usage names it (versions given: the latest in force).
@@ -130,12 +127,10 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     differences,
     lines: sheet,
     outsideBill: mergeSpans(compared.flatMap((c) => c.outsideBill)),
-    // Accounts the bill does not name at all, summed over the first group's cycles: the credits charged; and the money
-    // owed by their own cycles that start in those, whose fees and overage a bill re-cut at other days has not.
+    // Accounts the bill does not name at all, summed over the first group's cycles.
     otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => ({
       account: a.account,
       amount: sumOf(a.cycles.filter((c) => head.cycles.includes(c.index)).map((c) => c.total)),
-      ...owedIn(card, startingIn(ownCycles.get(a.account) ?? [], billPeriods)),
     })),
     everyAccount: input.everyAccount === true,
     ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),

@@ -1,5 +1,4 @@
 import { ZERO, type Decimal } from "../money.js";
-import { billable } from "./owed.js";
 import type { Difference, Reconciliation } from "./types.js";
 
 /** A difference the caller must act on: nothing explains it, or it is larger than the tolerance allows. */
@@ -33,7 +32,7 @@ export interface Summary {
   paymentsDiffer: boolean;
   /** The bill's credits that need attention: every one where the bill mapping says `credits: fail`, else none. */
   failingCredits: number;
-  /** Under `--every-account`, the accounts with usage charged or money owed in the bill's cycles that the bill names no line of. */
+  /** Under `--every-account`, the accounts with usage charged in the bill's cycles that the bill names no line of. */
   unbilled: Reconciliation["otherAccounts"];
 }
 
@@ -42,7 +41,7 @@ export function summarize(r: Reconciliation): Summary {
   const attention = r.differences.filter(needsAttention);
   const paymentsDiffer = r.payments !== undefined && !r.payments.bill.eq(r.payments.granted);
   const failingCredits = r.creditRule === "fail" ? r.credits.length : 0;
-  const unbilled = r.everyAccount ? r.otherAccounts.filter(billable) : [];
+  const unbilled = r.everyAccount ? r.otherAccounts.filter((a) => !a.amount.isZero()) : [];
   return {
     overcharged: direction(r.differences.filter((d) => d.delta.gt(0))),
     undercharged: direction(r.differences.filter((d) => d.delta.lt(0))),

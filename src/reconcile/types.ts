@@ -4,7 +4,6 @@ import type { Location } from "../errors.js";
 import type { Rejection, Statement } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Instant, Zone } from "../time.js";
-import type { Owed } from "./owed.js";
 import type { SkipRule } from "../usage/read.js";
 
 export const DIFFERENCE_CLASSES = [
@@ -205,9 +204,9 @@ export interface Reconciliation {
   differences: Difference[];
   /** Every aligned line in the bill's cycles, in the order of the differences. */
   lines: ReconciledLine[];
-  /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges and the money they owe in the bill's cycles. */
-  otherAccounts: ({ account: string; amount: Decimal } & Owed)[];
-  /** `--every-account`: the bill is to invoice every account, so one of otherAccounts with usage charged or money owed needs attention. */
+  /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges in the bill's cycles. */
+  otherAccounts: { account: string; amount: Decimal }[];
+  /** `--every-account`: the bill is to invoice every account, so one of otherAccounts with usage charged needs attention. */
   everyAccount: boolean;
   /** Computed cycles the bill does not cover: not compared, but shown. */
   outsideBill: { start: Instant; end: Instant; amount: Decimal }[];

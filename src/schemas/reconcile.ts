@@ -100,12 +100,7 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
   differences: array(difference),
   lines: array(line, "every aligned line with its status: the sign-off sheet"),
   outside_bill: array(object({ start: instant(), end: instant(), computed_amount: decimalString() }), "computed cycles the bill does not cover"),
-  other_accounts: array(object({
-    account: str(),
-    computed_amount: decimalString("the credits its usage was charged in the bill's cycles"),
-    owed: decimalString("the money it owes in the bill's cycles, in the card's currency: plan fees, credits bought at their credit_price and overage, each cycle's rounded once as a statement bills it"),
-    unpriced_credits: decimalString("credits it bought in the bill's cycles at no credit_price, whose money the card does not give"),
-  }), "accounts in the usage the bill does not name; under --every-account, one whose usage was charged or that owes money needs attention"),
+  other_accounts: array(object({ account: str(), computed_amount: decimalString() }), "accounts in the usage the bill does not name"),
   usage_events: usageEvents,
   duplicate_events: duplicateEvents,
   ignored: array(withOptional(object({ cycle: nullable(instant("the start of the cycle the rows' period names; null where it names none")), activity: str(), rows: count(), amount: decimalString(), unit: str("the card's unit, which the amount is read in") }), { account: optional.account }), "bill rows a mapping sets aside, summed by activity, account and cycle"),

@@ -154,7 +154,7 @@ export function reconcileJson(r: Reconciliation): object {
     differences: new MappedArray(r.differences, (d) => differenceJson(d, statusOf.get(d)!, units)),
     lines: new MappedArray(r.lines, (l) => lineJson(l, units)),
     outside_bill: r.outsideBill.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end), computed_amount: formatExact(c.amount) })),
-    other_accounts: new MappedArray(r.otherAccounts, (a) => ({ account: a.account, computed_amount: formatExact(a.amount), owed: formatExact(a.owed), unpriced_credits: formatExact(a.unpricedCredits) })),
+    other_accounts: new MappedArray(r.otherAccounts, (a) => ({ account: a.account, computed_amount: formatExact(a.amount) })),
     usage_events: r.replayed.events,
     duplicate_events: duplicateEventsJson(r.replayed),
     ignored: r.ignored.map((i) => ({

@@ -9,7 +9,6 @@ import { exactGrouped } from "../shared/numbers.js";
 import { dimensionText } from "../shared/summary.js";
 import { fileLine } from "../shared/file-line.js";
 import { accountZoneHint } from "../../reconcile/zone-hint.js";
-import { billable, largestFirst, owingText } from "../../reconcile/owed.js";
 
 const STATUS: Record<Status, string> = {
   agrees: "the bill agrees with the usage",
@@ -90,7 +89,7 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
         ["No reason found", s.unexplained.count === 0 ? "none" : `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}${s.unexplained.money.isZero() ? "" : ` and ${signed(s.unexplained.money)} ${currency}`}`],
         ["Tolerance", tolerance !== "" ? tolerance : `none (exact)${passing(rounded, shifted)}`],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
-        ...notOnBill(r),
+        ...notOnBill(r.otherAccounts, amount),
         ...repeats(r),
         ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits, s.unbilled.length)}`],
       ],
@@ -180,7 +179,7 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
     });
   }
   for (const i of byActivity(r.ignored)) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
-  for (const text of otherAccountsNotes(r)) blocks.push({ kind: "note", text });
+  for (const text of otherAccountsNotes(r.otherAccounts, amount)) blocks.push({ kind: "note", text });
   for (const c of r.outsideBill) {
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
@@ -269,37 +268,30 @@ const OTHER_ACCOUNTS_NAMED = 5;
 const SHOWN_APART = 20;
 
 /**
- * The accounts with usage or money owed that the bill names no line of, in the summary: a reseller's customer left off
- * the invoice is revenue not billed, and was said only under the report, 9,700 lines down (newcomer60 M4); one owing
- * its plan's fee alone is too (red68c M2). Accounts of neither in these cycles are left to the note below.
+ * The accounts with usage the bill names no line of, in the summary: a reseller's customer left off the invoice is
+ * revenue not billed, and was said only under the report, 9,700 lines down (newcomer60 M4). Accounts of no usage in
+ * these cycles are left to the note below.
  */
-function notOnBill(r: Reconciliation): (readonly [string, string])[] {
-  const billed = r.otherAccounts.filter(billable).sort(largestFirst);
-  if (billed.length === 0) return [];
-  const named = billed.slice(0, 3).map((a) => `${a.account} (${owing(r, a)})`).join(", ");
-  return [["Not on the bill", `${billed.length.toLocaleString("en-US")} account(s) with usage or money owed in these cycles: ${named}${billed.length > 3 ? `, and ${(billed.length - 3).toLocaleString("en-US")} more` : ""}; not compared`]];
+function notOnBill(others: Reconciliation["otherAccounts"], amount: (v: Decimal) => string): (readonly [string, string])[] {
+  const used = others.filter((a) => !a.amount.isZero()).sort((a, b) => b.amount.comparedTo(a.amount) || (a.account < b.account ? -1 : 1));
+  if (used.length === 0) return [];
+  const named = used.slice(0, 3).map((a) => `${a.account} (${amount(a.amount)})`).join(", ");
+  return [["Not on the bill", `${used.length.toLocaleString("en-US")} account(s) with usage in these cycles: ${named}${used.length > 3 ? `, and ${(used.length - 3).toLocaleString("en-US")} more` : ""}; not compared`]];
 }
-
-/** An account off the bill: its usage, what it owes and the credits it bought at no price, grouped as the report's figures are. */
-const owing = (r: Reconciliation, a: Reconciliation["otherAccounts"][number]) => owingText(a, r.unit, r.currency, exactGrouped);
 
 /**
  * The accounts the bill does not name, each on a line where they are few. A reseller's bill for one customer of 10,000
- * printed 10,000 such lines (newcomer51 #2): past OTHER_ACCOUNTS_NAMED, one line says how many, what they come to and
- * owe, how many came to nothing, and names the largest.
+ * printed 10,000 such lines (newcomer51 #2): past OTHER_ACCOUNTS_NAMED, one line says how many, what they come to, how
+ * many came to nothing, and names the largest.
  */
-function otherAccountsNotes(r: Reconciliation): string[] {
-  const others = r.otherAccounts;
-  if (others.length <= OTHER_ACCOUNTS_NAMED) return others.map((a) => `Account ${a.account} is not on the bill, not compared: ${owing(r, a)} in these cycles.`);
-  const total = (of: (a: Reconciliation["otherAccounts"][number]) => Decimal) => others.reduce((sum, a) => sum.plus(of(a)), ZERO);
-  const owed = total((a) => a.owed);
-  const unpriced = total((a) => a.unpricedCredits);
-  const money = `${owed.isZero() ? "" : ` and ${exactGrouped(owed)} ${r.currency} owed`}${unpriced.isZero() ? "" : `, ${exactGrouped(unpriced)} ${r.unit} bought at no credit price`}`;
-  const idle = others.filter((a) => !billable(a)).length;
-  const largest = others.filter(billable).sort(largestFirst).slice(0, 3);
-  const named = largest.length === 0 ? "" : `; the largest ${largest.map((a) => `${a.account} (${owing(r, a)})`).join(", ")}`;
+function otherAccountsNotes(others: Reconciliation["otherAccounts"], amount: (v: Decimal) => string): string[] {
+  if (others.length <= OTHER_ACCOUNTS_NAMED) return others.map((a) => `Account ${a.account} is not on the bill, not compared: ${amount(a.amount)} in these cycles.`);
+  const total = others.reduce((sum, a) => sum.plus(a.amount), ZERO);
+  const idle = others.filter((a) => a.amount.isZero()).length;
+  const largest = [...others].sort((a, b) => b.amount.comparedTo(a.amount) || (a.account < b.account ? -1 : 1)).slice(0, 3).filter((a) => !a.amount.isZero());
+  const named = largest.length === 0 ? "" : `; the largest ${largest.map((a) => `${a.account} (${amount(a.amount)})`).join(", ")}`;
   const nothing = idle === 0 ? "" : `, ${idle.toLocaleString("en-US")} of them nothing`;
-  return [`${others.length.toLocaleString("en-US")} accounts are not on the bill, not compared: ${exactGrouped(total((a) => a.amount))} ${r.unit}${money} in these cycles${nothing}${named}; --format json lists each (other_accounts).`];
+  return [`${others.length.toLocaleString("en-US")} accounts are not on the bill, not compared: ${amount(total)} in these cycles${nothing}${named}; --format json lists each (other_accounts).`];
 }
 
 /**
