@@ -14,8 +14,8 @@ export const CR = 13;
  * What a comma and a doubled quote within a quoted key cell are given back as (QuotedCells.commaColumns): bytes no
  * such cell holds where any is, so that the cell stays one between the scanner's commas and its text is told apart.
  */
-export const STAND_IN = 0x1f;
-export const QUOTE_STAND_IN = 0x1e;
+const STAND_IN = 0x1f;
+const QUOTE_STAND_IN = 0x1e;
 
 /** A cell's text with its commas and quotes given back where it held any (QuotedCells.stoodIn: the file holds no stand-in of its own). */
 export function standInsBack(text: string): string {
