@@ -1,4 +1,4 @@
-import type { CycleStatement, Statement } from "../../engine/types.js";
+import type { AccountStatement, CycleStatement, Statement } from "../../engine/types.js";
 import { Decimal, formatExact, formatFixed, ZERO } from "../../money.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { localDate, localDateTime, localInstants, type RenderContext } from "../shared/context.js";
@@ -45,8 +45,7 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   let toldLeft: string | undefined;
   for (const account of statement.accounts) {
     fleet.account();
-    const plan = plansOfVersions(card).get(account.plan);
-    const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plan?.label ?? account.plan}`;
+    const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plansShown(card, account)}`;
     yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · ${terms} · ${statement.timezone}` };
     if (account.rewardsOnly) yield { kind: "note", text: "A creator the account file does not name, with no usage of its own: shown the rewards it earned, billed no plan fee and given no included credits." };
     const cycles = account.cycles;
@@ -333,4 +332,14 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
     });
   }
   return blocks;
+}
+
+/**
+ * The plans in force over the cycles shown, in order, by their labels: a month before an upgrade was headed with the
+ * plan the account ended on (newcomer69 L1: October's Starter fee under "plan Growth", upgraded on 20 November).
+ */
+function plansShown(card: RateCard, account: AccountStatement): string {
+  const keys = [...new Set(account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p) => p.plan) : [c.plan])))];
+  const labels = plansOfVersions(card);
+  return (keys.length > 0 ? keys : [account.plan]).map((key) => labels.get(key)?.label ?? key).join(" → ");
 }

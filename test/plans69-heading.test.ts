@@ -1,0 +1,29 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer69 L1: an account upgraded on 20 November was headed "plan Growth" in its October statement, whose fee was
+// Starter's. The heading names the plans in force over the cycles shown, in order.
+function upgraded(): string {
+  const dir = mkdtempSync(join(tmpdir(), "plans69-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: free\nanchor: 2026-10-01\ntimezone: UTC\naccounts:\n  acme:\n    changes:\n      - { at: "2026-11-20T15:00:00Z", plan: pro }\n`);
+  writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project,account\n2026-10-02T10:00:00Z,data_read,100,alpha,acme\n2026-11-25T10:00:00Z,data_read,100,alpha,acme\n");
+  return dir;
+}
+
+const heading = async (dir: string, cycle: string[]) => {
+  const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", ...cycle, "--format", "markdown"], { cwd: dir });
+  expect(r.code).toBe(0);
+  return r.stdout.split("\n").find((l) => l.includes("· account acme ·"));
+};
+
+describe("a statement's heading of an account whose plan changed", () => {
+  it("names the plan of the cycles shown: Free for October, Free then Pro for November and for both", async () => {
+    const dir = upgraded();
+    expect(await heading(dir, ["--cycle", "2026-10"])).toContain("· account acme · plan Free · UTC");
+    expect(await heading(dir, ["--cycle", "2026-11"])).toContain("· account acme · plan Free → Pro · UTC");
+    expect(await heading(dir, [])).toContain("· account acme · plan Free → Pro · UTC");
+  });
+});
