@@ -113,6 +113,14 @@ describe("check and test of a card's next version away from its tests (newcomer6
     expect(other.stdout).toContain("PASS 100 SMS cost 50");
   });
 
+  it("refuses a card or tests file on standard input, read once a case where it was read at all (red69b M3)", async () => {
+    const refusal = "burnrate: error: -:1:1: a rate card or tests file on standard input (expected a card and its tests as files, their cases' paths relative to them: a piped card written to a file first (git show HEAD:card.yaml > next.yaml), found -)\n";
+    for (const args of [["test", "-", "--tests", TESTS], ["test", "-"], ["check", "-", "--tests", TESTS], ["check", "-"], ["check", "ratecards/fliplet.yaml", "--tests", "-"]]) {
+      const r = await burnrate(args, { input: FLIPLET });
+      expect([r.code, r.stdout, r.stderr], args.join(" ")).toEqual([2, "", refusal]);
+    }
+  });
+
   it("refuses a --tests file that is not there at its path", async () => {
     const r = await burnrate(["test", "ratecards/fliplet.yaml", "--tests", "ratecards/nope.tests.yaml"]);
     expect([r.code, r.stderr]).toEqual([2, "burnrate: error: ratecards/nope.tests.yaml:1:1: cannot read file: ENOENT (expected an existing tests file, found no such file)\n"]);

@@ -170,9 +170,19 @@ export function coveringTestsFile(cardFile: string): string {
  * the wrong one.
  */
 export function testedCard(files: readonly string[], tests: string): string {
+  for (const file of [...files, tests]) notStandardInput(file);
   if (!existsSync(tests)) throw new UserError("cannot read file: ENOENT", { file: tests, line: 1, column: 1 }, "an existing tests file", "no such file");
   const cards = [...new Set(files.filter((f) => resolve(f) !== resolve(tests)))];
   if (cards.length === 1 && !isTestsFile(cards[0]!)) return cards[0]!;
   const found = cards.length === 0 ? "no card" : cards.length === 1 ? `a tests file, ${cards[0]!}` : `${cards.length} files: ${cards.slice(0, 3).join(", ")}${cards.length > 3 ? ", ..." : ""}`;
   throw new UserError("a tests file given with --tests is the expectations of one card", atFlag("--tests"), "one rate card beside --tests FILE, the card its cases are priced by", found);
+}
+
+/**
+ * `-` given to check or test as a card or a tests file: both are read from files, whose paths the tests' usage and
+ * cards are relative to. Piped in, a card was read once for each case, and the second read found nothing: "-:1:1:
+ * empty file" (red69b M3); without --tests, "cannot read file: ENOENT".
+ */
+export function notStandardInput(file: string): void {
+  if (file === "-") throw new UserError("a rate card or tests file on standard input", { file: "-", line: 1, column: 1 }, "a card and its tests as files, their cases' paths relative to them: a piped card written to a file first (git show HEAD:card.yaml > next.yaml)", "-");
 }

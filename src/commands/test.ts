@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, testedCard, type Suite } from "../cardtest/suite.js";
+import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, notStandardInput, testedCard, type Suite } from "../cardtest/suite.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -36,6 +36,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   const untested: Untested[] = [];
   const card = options.tests === undefined ? undefined : testedCard(files, options.tests);
   for (const file of card === undefined ? files : []) {
+    notStandardInput(file);
     if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", { file, line: 1, column: 1 }, "an existing rate card or tests file", "no such file");
     // A card a tests file beside it names (a new version's tests pricing both versions) is run there.
     const suite = isTestsFile(file) ? file : coveringTestsFile(file);

@@ -3,7 +3,7 @@ import { resolveAccount } from "../account/account.js";
 import { expectsNothing } from "../cardtest/compare.js";
 import { caseFiles, scenarioOf } from "../cardtest/run.js";
 import { isGlob } from "../usage/sources.js";
-import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, testedCard, type Suite } from "../cardtest/suite.js";
+import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, notStandardInput, testedCard, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
@@ -46,6 +46,7 @@ export function checkFiles(files: readonly string[], tests?: string): CheckedFil
 }
 
 function mustExist(file: string): void {
+  notStandardInput(file);
   const where = { file, line: 1, column: 1 };
   if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", where, "an existing rate card or tests file", "no such file");
   const stats = statSync(file);
