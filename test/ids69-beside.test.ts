@@ -35,6 +35,25 @@ describe("an id column beside the one a layout reads as the event id", () => {
     expect(run.stderr).not.toMatch(/ignore_columns: \[[^\]]*request_id/);
   });
 
+  it("is not offered where the user named the event id, where the layout's id names what it identifies, nor a trace's (red69c)", async () => {
+    const dir = logDir();
+    // F2: the user's own choice of the id stands; the other is one to ignore, as any column.
+    const named = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--layout", "openrouter", "--map", "event_id=request_id", "--format", "json"], { cwd: dir });
+    expect(named.code).toBe(2);
+    expect(named.stderr).not.toContain("is likely the event id");
+    expect(named.stderr).toContain("(--map ignore:id)");
+    // F4: LiteLLM's layout reads request_id, which names what it identifies: a row number `id` beside it is not offered.
+    writeFileSync(join(dir, "litellm.csv"), "id,request_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens\n1,r-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n");
+    const litellm = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--format", "json"], { cwd: dir });
+    expect(litellm.code).toBe(2);
+    expect(litellm.stderr).toContain("--layout litellm reads it as it is (expected");
+    expect(litellm.stderr).not.toContain("event_id=id");
+    // F3: a trace's id, first in the header, is no request's: the request's is named.
+    writeFileSync(join(dir, "traced.csv"), `created_at,id,trace_id,request_id,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,501,t-1,r-1,gpt-4o,openai,1000,200\n`);
+    const traced = await burnrate(["statement", "--account", "account.yaml", "--usage", "traced.csv", "--format", "json"], { cwd: dir });
+    expect(traced.stderr).toContain('where a request sent twice repeats "request_id" instead, --map event_id=request_id with it');
+  });
+
   it("read as the event id as offered, counts the retry once", async () => {
     const dir = logDir();
     const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--layout", "openrouter", "--map", "event_id=request_id", "--map", "ignore:id", "--map", "ignore:latency_ms", "--format", "json"], { cwd: dir });

@@ -26,4 +26,10 @@ describe("a statement's heading of an account whose plan changed", () => {
     expect(await heading(dir, ["--cycle", "2026-11"])).toContain("· account acme · plan Free → Pro · UTC");
     expect(await heading(dir, [])).toContain("· account acme · plan Free → Pro · UTC");
   });
+
+  it("names a plan again where the account went back to it, a downgrade taking effect at the next cycle (red69c F1)", async () => {
+    const dir = upgraded();
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: free\nanchor: 2026-10-01\ntimezone: UTC\naccounts:\n  acme:\n    changes:\n      - { at: "2026-10-05T00:00:00Z", plan: pro }\n      - { at: "2026-10-20T00:00:00Z", plan: free }\n`);
+    expect(await heading(dir, [])).toContain("· account acme · plan Free → Pro → Free · UTC");
+  });
 });

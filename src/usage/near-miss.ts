@@ -39,6 +39,21 @@ export function idLike(name: string): boolean {
   return ID_WORDS.has(normal) || /^(request|req|event|evt|call|generation|gen|message|msg|transaction|txn|tx|trace|span|log|record|usage|dedup|dedupe)_?(id|uuid|key)$/.test(normal) || /^idempotency(_key|_id)?$/.test(normal);
 }
 
+/** A row's id by a name that says nothing of what it identifies (`id`, `uuid`): a database's row number as often as an event's. */
+export function genericId(name: string): boolean {
+  return GENERIC_IDS.has(normalName(name));
+}
+
+const GENERIC_IDS: ReadonlySet<string> = new Set(["id", "uuid", "guid", "_id", "row_id", "rowid", "pk"]);
+
+/**
+ * An id beside a generic one (genericId) that likelier names what a retry repeats (`request_id`, `event_id`,
+ * `idempotency_key`): not a trace's or a span's, which many requests share (red69c F3).
+ */
+export function namedEventId(name: string): boolean {
+  return idLike(name) && !genericId(name) && !/^(trace|span|log|record)_?/.test(normalName(name));
+}
+
 /**
  * Whether a header name is what exports call the customer billed (`org`, `customer_id`, `tenant`): where the header has
  * no account column, the fix for such a column left unread is first `--map account=NAME`. Ignored, as the message

@@ -339,7 +339,8 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
  * plan the account ended on (newcomer69 L1: October's Starter fee under "plan Growth", upgraded on 20 November).
  */
 function plansShown(card: RateCard, account: AccountStatement): string {
-  const keys = [...new Set(account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p) => p.plan) : [c.plan])))];
+  // One after another, a plan again after another one named again (A → B → A, red69c F1).
+  const keys = account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p) => p.plan) : [c.plan])).filter((key, i, all) => i === 0 || all[i - 1] !== key);
   const labels = plansOfVersions(card);
   return (keys.length > 0 ? keys : [account.plan]).map((key) => labels.get(key)?.label ?? key).join(" → ");
 }
