@@ -15,7 +15,7 @@ describe("reconcile --every-account", () => {
   it("is a finding where an account with usage is not on the bill", async () => {
     const { code, stdout, stderr } = await burnrate([...args, "--every-account", "--format", "json"]);
     expect(code).toBe(1);
-    expect(stderr).toBe("burnrate: 2 account(s) with usage in the bill's cycles are not on the bill (--every-account): their usage came to 167.4 cents (plan fees not counted); bolt (108 cents), cove (59.4 cents) (--format json lists each: other_accounts)\n");
+    expect(stderr).toBe("burnrate: 2 account(s) with usage in the bill's cycles are not on the bill (--every-account): their usage came to 167.4 cents (plan fees not counted); \"bolt\" (108 cents), \"cove\" (59.4 cents) (--format json lists each: other_accounts)\n");
     // The report says what the exit says (red68c M1: "agrees" beside exit 1).
     expect((JSON.parse(stdout) as { status: string }).status).toBe("attention");
     const table = await burnrate([...args, "--every-account", "--format", "table"]);
@@ -53,5 +53,16 @@ describe("reconcile --every-account", () => {
     const report = JSON.parse(stdout) as { status: string; other_accounts: { account: string; computed_amount: string }[] };
     expect(report.status).toBe("agrees");
     expect(report.other_accounts).toEqual([{ account: "bolt", computed_amount: "0" }, { account: "cove", computed_amount: "0" }]);
+  });
+  it("quotes the accounts it names, so a name with a comma stays one (red69 L1)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "every69-"));
+    const rename = (text: string) => text.replaceAll("bolt", "Bolt, Inc.");
+    const account = readFileSync("fixtures/floopy/account.yaml", "utf8").replaceAll("account: bolt", 'account: "bolt"').replace("  bolt: {", '  "bolt": {');
+    writeFileSync(join(dir, "account.yaml"), rename(account).replace("card: ../../ratecards/floopy.yaml", `card: ${join(process.cwd(), "ratecards/floopy.yaml")}`));
+    copyFileSync("fixtures/floopy/gateway.csv.mapping.yaml", join(dir, "gateway.csv.mapping.yaml"));
+    writeFileSync(join(dir, "gateway.csv"), rename(readFileSync("fixtures/floopy/gateway.csv", "utf8")).replaceAll(",Bolt, Inc.,", ',"Bolt, Inc.",'));
+    const { code, stderr } = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "gateway.csv"), "--bill", "fixtures/reconcile/floopy/ledger.csv", "--every-account", "--format", "json"]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('; "Bolt, Inc." (108 cents), "cove" (59.4 cents) (--format json');
   });
 });

@@ -119,7 +119,8 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
 function unbilledText(unbilled: readonly { account: string; amount: Decimal }[], card: RateCard): string {
   const total = unbilled.reduce((sum, a) => sum.plus(a.amount), ZERO);
   const largest = [...unbilled].sort((a, b) => b.amount.comparedTo(a.amount) || (a.account < b.account ? -1 : 1)).slice(0, 3);
-  const named = largest.map((a) => `${a.account} (${formatExact(a.amount)} ${card.unit})`).join(", ");
+  // Quoted as every name in a message is: "Acme, Inc." and "," ran into the list's own commas (red69 L1).
+  const named = largest.map((a) => `${shown(a.account)} (${formatExact(a.amount)} ${card.unit})`).join(", ");
   const more = unbilled.length > 3 ? `, and ${(unbilled.length - 3).toLocaleString("en-US")} more` : "";
   return `${unbilled.length.toLocaleString("en-US")} account(s) with usage in the bill's cycles are not on the bill (--every-account): their usage came to ${formatExact(total)} ${card.unit} (plan fees not counted); ${unbilled.length > 3 ? "the largest " : ""}${named}${more} (--format json lists each: other_accounts)`;
 }
