@@ -3,21 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { billRefusal, reconcileBill, TOTALS_EXPECTED as TOTALS } from "./helpers/bill-refusal.js";
 
 // red68c L2: a customer's subtotal, the totals word in the account column and the activity empty, was refused as
 // unknown activity "", where a totals word in the activity is named a totals row. The refusal comes as the bill is
 // read, before any replay: the usage is one data read.
-async function refusal(header: string, row: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "totals68c-"));
-  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
-  writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,100,alpha\n");
-  writeFileSync(join(dir, "bill.csv"), `${header}\n${row}\n`);
-  const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv"], { cwd: dir });
-  expect([r.code, r.stdout]).toEqual([2, ""]);
-  return r.stderr;
-}
+const ACME = "account: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n";
+const refusal = (header: string, row: string) => billRefusal({ account: ACME, bill: `${header}\n${row}\n` });
 
-const TOTALS = "(expected the row left out of the bill: a totals row sums the rows above it, which are compared each";
 const CANONICAL = "period_start,activity,account,project,quantity,amount\n2026-11-01,Data reads,acme,alpha,100,1";
 
 describe("a bill's totals word in the account column", () => {
@@ -36,12 +29,7 @@ describe("a bill's totals word in the account column", () => {
   });
 
   it("is not read from a bill mapping's account: (a customer named so), whose rows of no activity stay unknown", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "totals68c-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: Total\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,100,alpha\n");
-    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,,alpha,100,1\n");
-    writeFileSync(join(dir, "bill.csv.mapping.yaml"), "account: Total\n");
-    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv"], { cwd: dir });
+    const r = await reconcileBill({ account: ACME.replace("acme", "Total"), bill: "period_start,activity,project,quantity,amount\n2026-11-01,,alpha,100,1\n", mapping: "account: Total\n" });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^burnrate: error: bill\.csv:2:2: unknown activity ""/);
   });

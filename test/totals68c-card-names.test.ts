@@ -1,31 +1,24 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { ROOT } from "./helpers/cli.js";
+import { billRefusal, reconcileBill, TOTALS_EXPECTED as TOTALS, type BillCase } from "./helpers/bill-refusal.js";
 
 // red68c L1: a card may name a line "Total" itself; a typo of it (TOTAL:) was refused as a totals row, without the
 // did-you-mean an unknown activity gets. The card is Fliplet's with its email meter's label changed, and the usage a
 // single data read of project alpha, billed on the bill's first row.
-function reconcile(label: string, row: string, mapping?: string) {
-  const dir = mkdtempSync(join(tmpdir(), "totals68c-"));
-  const card = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8").replace("labels: [Email]", `labels: [${label}]`);
-  writeFileSync(join(dir, "card.yaml"), card);
-  writeFileSync(join(dir, "account.yaml"), "card: card.yaml\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n");
-  writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,100,alpha\n");
-  writeFileSync(join(dir, "bill.csv"), `period_start,activity,project,quantity,amount\n2026-11-01,Data reads,alpha,100,1\n${row}\n`);
-  if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
-  return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
-}
-
-async function refusal(label: string, row: string, mapping?: string): Promise<string> {
-  const r = await reconcile(label, row, mapping);
-  expect([r.code, r.stdout]).toEqual([2, ""]);
-  return r.stderr;
-}
+/** Fliplet's card with its email meter labelled `label`, and a bill of project alpha's data read, then `row`. */
+const billOf = (label: string, row: string, mapping?: string): BillCase => ({
+  card: readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8").replace("labels: [Email]", `labels: [${label}]`),
+  account: "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n",
+  bill: `period_start,activity,project,quantity,amount\n2026-11-01,Data reads,alpha,100,1\n${row}\n`,
+  ...(mapping === undefined ? {} : { mapping }),
+  flags: ["--format", "json"],
+});
+const reconcile = (label: string, row: string) => reconcileBill(billOf(label, row));
+const refusal = (label: string, row: string, mapping?: string) => billRefusal(billOf(label, row, mapping));
 
 const EXPECTED = "(expected a meter key or label of fliplet 2026-11, or an activities: entry in the bill mapping";
-const TOTALS = "(expected the row left out of the bill: a totals row sums the rows above it, which are compared each";
 
 describe("a bill's totals word where the card names a line Total", () => {
   it("is a typo of the card's own name, with its did-you-mean, where it is a near miss of it", async () => {
