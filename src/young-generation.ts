@@ -145,21 +145,25 @@ export function runAgain(script: string, args: readonly string[], here: () => vo
   while (named.includes(link)) link++;
   stdio[link] = "pipe";
   for (let fd = 3; fd < stdio.length; fd++) stdio[fd] ??= "ignore";
-  let child: ChildProcess;
-  try {
-    child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio, env: { ...process.env, [FIRST_PROCESS]: String(link) } });
-  } catch {
-    // Some failures are thrown, not emitted: a command line at the system's limit, which the flag and the script's path pass (E2BIG).
-    return here();
-  }
+  // The handlers are set before the node is started: a signal in between ended this process of the signal's default
+  // and left the other running on its own, where a card it was reading from a pipe then read as empty. A handler runs
+  // once this synchronous start is done, so the node is there to be passed the signal.
+  let child: ChildProcess | undefined;
   const passOn = (signal: NodeJS.Signals) => () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child !== undefined && child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   const handlers = PASSED_ON.map((signal) => [signal, passOn(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
   const stopPassing = () => {
     for (const [signal, handler] of handlers) process.off(signal, handler);
   };
+  try {
+    child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio, env: { ...process.env, [FIRST_PROCESS]: String(link) } });
+  } catch {
+    stopPassing();
+    // Some failures are thrown, not emitted: a command line at the system's limit, which the flag and the script's path pass (E2BIG).
+    return here();
+  }
   let started = false;
   child.once("spawn", () => (started = true));
   // Only a node that never started runs the command here: an error after it started (a signal not passed on) leaves it running.
