@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -31,5 +31,40 @@ describe("a statement's heading of an account whose plan changed", () => {
     const dir = upgraded();
     writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: free\nanchor: 2026-10-01\ntimezone: UTC\naccounts:\n  acme:\n    changes:\n      - { at: "2026-10-05T00:00:00Z", plan: pro }\n      - { at: "2026-10-20T00:00:00Z", plan: free }\n`);
     expect(await heading(dir, [])).toContain("· account acme · plan Free → Pro → Free · UTC");
+  });
+
+  it("labels each cycle's plan as the card version in force over it labels it (red69c F6)", async () => {
+    // Two versions: October's labels Pro "Pro", November's relabels it "Pro Plus" and adds a plan of its own.
+    const dir = upgraded();
+    const card = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+    const october = card.replace('version: "2026-11"', 'version: "2026-10"').replace('effective: "2026-11-01"', 'effective: "2026-10-01"');
+    const november = card.replace("    label: Pro\n", "    label: Pro Plus\n").replace("plans:\n", "plans:\n  team:\n    label: Team\n    included: 5000\n    price: 29\n");
+    expect(november).toContain("label: Pro Plus");
+    writeFileSync(join(dir, "v1.yaml"), october);
+    writeFileSync(join(dir, "v2.yaml"), november);
+    writeFileSync(join(dir, "account.yaml"), `plan: pro\nanchor: 2026-10-01\ntimezone: UTC\naccounts:\n  acme: {}\n  beta:\n    plan: free\n    changes:\n      - { at: "2026-10-10T00:00:00Z", plan: pro }\n  gamma:\n    plan: free\n    changes:\n      - { at: "2026-11-10T00:00:00Z", plan: team }\n`);
+    writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,project,account", ...["acme", "beta", "gamma"].flatMap((a) => [`2026-10-02T10:00:00Z,data_read,100,alpha,${a}`, `2026-11-25T10:00:00Z,data_read,100,alpha,${a}`])].join("\n") + "\n");
+    const headings = async (cycle: string[]) => {
+      const r = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "account.yaml", "--usage", "usage.csv", ...cycle, "--format", "markdown"], { cwd: dir });
+      expect(r.code).toBe(0);
+      return r.stdout.split("\n").filter((l) => l.includes("· account "));
+    };
+    // The same plan, relabelled between the cycles, is named by each label in turn; a plan only November's version has
+    // is named by its label; November alone reads November's labels.
+    expect(await headings([])).toEqual([
+      "# fliplet 2026-11 · account acme · plan Pro → Pro Plus · UTC",
+      "# fliplet 2026-11 · account beta · plan Free → Pro → Pro Plus · UTC",
+      "# fliplet 2026-11 · account gamma · plan Free → Team · UTC",
+    ]);
+    expect(await headings(["--cycle", "2026-10"])).toEqual([
+      "# fliplet 2026-11 · account acme · plan Pro · UTC",
+      "# fliplet 2026-11 · account beta · plan Free → Pro · UTC",
+      "# fliplet 2026-11 · account gamma · plan Free · UTC",
+    ]);
+    expect(await headings(["--cycle", "2026-11"])).toEqual([
+      "# fliplet 2026-11 · account acme · plan Pro Plus · UTC",
+      "# fliplet 2026-11 · account beta · plan Pro Plus · UTC",
+      "# fliplet 2026-11 · account gamma · plan Free → Team · UTC",
+    ]);
   });
 });

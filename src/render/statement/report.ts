@@ -10,7 +10,7 @@ import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { FleetTotals } from "./fleet.js";
 import { uncoveredLabel } from "./uncovered-label.js";
-import { planBilled } from "../../ratecard/plan-fee.js";
+import { planBilled, versionOf } from "../../ratecard/plan-fee.js";
 import { plansOfVersions } from "../../ratecard/versions.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
@@ -311,7 +311,7 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
       title: "Plans in force",
       head: ["Plan", "From", "To"],
       align: ["left", "left", "left"],
-      rows: c.plans.map((p) => [plansOfVersions(ctx.card).get(p.plan)?.label ?? p.plan, localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
+      rows: c.plans.map((p) => [planLabel(ctx.card, p.plan, c.version), localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
     });
   }
   if (c.timeline.length > 0) {
@@ -337,10 +337,22 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
 /**
  * The plans in force over the cycles shown, in order, by their labels: a month before an upgrade was headed with the
  * plan the account ended on (newcomer69 L1: October's Starter fee under "plan Growth", upgraded on 20 November).
+ * Each cycle's plans are labelled as the card version its fee is read from labels them (planLabel), so a plan a later
+ * version relabels reads by its new label from then on (`Pro → Pro Plus`): the label is what that cycle was sold as.
  */
 function plansShown(card: RateCard, account: AccountStatement): string {
-  // One after another, a plan again after another one named again (A → B → A, red69c F1).
-  const keys = account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p) => p.plan) : [c.plan])).filter((key, i, all) => i === 0 || all[i - 1] !== key);
-  const labels = plansOfVersions(card);
-  return (keys.length > 0 ? keys : [account.plan]).map((key) => labels.get(key)?.label ?? key).join(" → ");
+  const shown = account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p) => p.plan) : [c.plan]).map((key) => ({ key, label: planLabel(card, key, c.version) })));
+  // One after another, a plan again after another one named again (A → B → A, red69c F1); a plan relabelled between
+  // cycles is named again by its new label, where the same plan under the same label once is enough.
+  const labels = shown.filter((p, i) => i === 0 || shown[i - 1]!.key !== p.key || shown[i - 1]!.label !== p.label).map((p) => p.label);
+  return (labels.length > 0 ? labels : [planLabel(card, account.plan, account.cycles.at(-1)?.version)]).join(" → ");
+}
+
+/**
+ * A plan's label in the card version in force over a cycle (its `version`, as the fee reads it: plan-fee.ts), where
+ * that version has the plan; else as the earliest version that has it writes it. The first version's label was shown
+ * for every cycle: a November under a version that renamed Pro to "Pro Plus" read "Pro" (red69c F6).
+ */
+function planLabel(card: RateCard, key: string, version: string | undefined): string {
+  return versionOf(card, version).plans.get(key)?.label ?? plansOfVersions(card).get(key)?.label ?? key;
 }
