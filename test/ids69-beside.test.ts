@@ -65,4 +65,28 @@ describe("an id column beside the one a layout reads as the event id", () => {
     expect(cycle.total).toBe("0.65");
     expect(cycle.duplicates.length).toBe(1);
   });
+
+  it("offers a column named event_id as the event id before any other id, beside any id a layout reads (stop 70)", async () => {
+    const dir = logDir();
+    // red69c's or4.csv: a generic `id` read, with a trace's id, a request's and one named event_id beside it.
+    writeFileSync(join(dir, "ids.csv"), "created_at,id,latency_ms,trace_id,request_id,event_id,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,501,4,t-1,r-1,e-1,gpt-4o,openai,1000,200\n");
+    const hint = await burnrate(["statement", "--account", "account.yaml", "--usage", "ids.csv", "--format", "json"], { cwd: dir });
+    expect(hint.code).toBe(2);
+    expect(hint.stderr).toContain('(it reads "id" as each row\'s event id; where a request sent twice repeats "event_id" instead, --map event_id=event_id with it)');
+    const layout = await burnrate(["statement", "--account", "account.yaml", "--usage", "ids.csv", "--layout", "openrouter", "--format", "json"], { cwd: dir });
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toContain("all 3 at once: ignore_columns: [latency_ms, trace_id, request_id];");
+    expect(layout.stderr).toContain('"event_id" is likely the event id, where a request sent twice repeats it and not "id" (read as the event id now): columns: { event_id: event_id } in the usage mapping (--map event_id=event_id)');
+    // LiteLLM's layout reads request_id, which names what it identifies; a column named event_id beside it is still offered.
+    writeFileSync(join(dir, "litellm.csv"), "request_id,event_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n");
+    const litellm = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--format", "json"], { cwd: dir });
+    expect(litellm.code).toBe(2);
+    expect(litellm.stderr).toContain('litellm.csv:1:2: column "event_id" is read by no meter of floopy 2026-11 (expected the event id, where a request sent twice repeats it and not "request_id" (read as the event id now)');
+    expect(litellm.stderr).not.toContain("ignore_columns: [event_id");
+    // Named by the user, the id read stands, and event_id is a column to ignore as any other (red69c F2).
+    const named = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--map", "event_id=request_id", "--format", "json"], { cwd: dir });
+    expect(named.code).toBe(2);
+    expect(named.stderr).not.toContain("is likely the event id");
+    expect(named.stderr).toContain("(--map ignore:event_id)");
+  });
 });

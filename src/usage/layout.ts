@@ -10,7 +10,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
 import { layoutOfHeader } from "./layouts.js";
-import { columnMeant, componentCounted, epochUnit, genericId, likelyCanonical, namedEventId, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
+import { columnMeant, componentCounted, epochUnit, idBeside, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 import { noAccountColumn, type OtherAccounts } from "./account-column.js";
@@ -118,7 +118,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     // An export burnrate has a layout for is read as it is (newcomer63b L3: LiteLLM's spend logs were fixed column by column).
     const layout = layoutOfHeader(header);
     // Its event id beside another id the header has (a database's row number `id` beside `request_id`): which one a retry repeats is said at once (newcomer69 H1).
-    const otherId = layout?.eventId === undefined || !genericId(layout.eventId) ? undefined : header.find((name) => name.trim() !== layout.eventId && namedEventId(name));
+    const otherId = layout?.eventId === undefined ? undefined : idBeside(header, layout.eventId);
     const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, --map event_id=${inFix(otherId, "SOURCE")} with it)`;
     const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
@@ -277,11 +277,12 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // An id beside the one read (a layout's `id`, which a database's export has as its row number): which of them repeats
   // for a request sent twice is the user's to say, never the list to ignore's (newcomer69 H1: OpenRouter's layout read a
   // PostgreSQL export's row number as the id, request_id was offered to ignore, and every retry was billed twice).
-  // Only where the id read is a generic one the user did not name (red69c F2, F4), and only the first id that names
-  // what it identifies (F3: a trace's is many requests').
-  const idRead = at.present.event_id >= 0 ? header[at.present.event_id] : undefined;
-  const readId = idRead !== undefined && genericId(idRead) && mapping.places?.columns.event_id === undefined ? idRead : undefined;
-  const otherId = readId === undefined ? undefined : unread.map((i) => header[i]!).find((name) => plain(name) && !roles.has(name) && !outcomes.has(name) && namedEventId(name));
+  // Only where the user did not name the id read (red69c F2): a column named event_id beside any id, else beside a
+  // generic one (F4) the first id that names what it identifies (F3: a trace's is many requests'), as idBeside chooses.
+  const idRead = at.present.event_id >= 0 && mapping.places?.columns.event_id === undefined ? header[at.present.event_id] : undefined;
+  const unreadPlain = unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name));
+  const otherId = idRead === undefined ? undefined : idBeside(unreadPlain, idRead);
+  const readId = otherId === undefined ? undefined : idRead;
   const otherIds = new Set(otherId === undefined ? [] : [otherId]);
   // A column the header has already is no other's meaning: prompt_tokens beside input_tokens was offered as it, and the two were one (red54b #1).
   const inHeader = new Set(header.map((h) => mapping.rename.get(h) ?? h));

@@ -55,6 +55,17 @@ export function namedEventId(name: string): boolean {
 }
 
 /**
+ * The column beside the id a layout reads (`readId`) to offer as the event id instead, among `names` (in header order):
+ * one named `event_id`, wherever it stands and whatever the id read, since its name says it is the event id (offered
+ * among the columns to ignore, it was dropped: red69c's or4.csv); else, beside a generic id only, the first that names
+ * what it identifies (namedEventId).
+ */
+export function idBeside(names: readonly string[], readId: string): string | undefined {
+  const others = names.filter((name) => name.trim() !== readId.trim());
+  return others.find((name) => normalName(name) === "event_id") ?? (genericId(readId) ? others.find(namedEventId) : undefined);
+}
+
+/**
  * Whether a header name is what exports call the customer billed (`org`, `customer_id`, `tenant`): where the header has
  * no account column, the fix for such a column left unread is first `--map account=NAME`. Ignored, as the message
  * offered alone, 20 orgs' usage was priced as the account file's one account, under one allowance (newcomer, stop 48).
