@@ -40,7 +40,7 @@ export function idLike(name: string): boolean {
 }
 
 /** A row's id by a name that says nothing of what it identifies (`id`, `uuid`): a database's row number as often as an event's. */
-export function genericId(name: string): boolean {
+function genericId(name: string): boolean {
   return GENERIC_IDS.has(normalName(name));
 }
 
@@ -50,7 +50,7 @@ const GENERIC_IDS: ReadonlySet<string> = new Set(["id", "uuid", "guid", "_id", "
  * An id beside a generic one (genericId) that likelier names what a retry repeats (`request_id`, `event_id`,
  * `idempotency_key`): not a trace's or a span's, which many requests share (red69c F3).
  */
-export function namedEventId(name: string): boolean {
+function namedEventId(name: string): boolean {
   return idLike(name) && !genericId(name) && !/^(trace|span|log|record)_?/.test(normalName(name));
 }
 
