@@ -172,10 +172,20 @@ export function coveringTestsFile(cardFile: string): string {
 export function testedCard(files: readonly string[], tests: string): string {
   for (const file of [...files, tests]) notStandardInput(file);
   if (!existsSync(tests)) throw new UserError("cannot read file: ENOENT", { file: tests, line: 1, column: 1 }, "an existing tests file", "no such file");
-  const cards = [...new Set(files.filter((f) => resolve(f) !== resolve(tests)))];
+  const cards = distinctFiles(files).filter((f) => resolve(f) !== resolve(tests));
   if (cards.length === 1 && !isTestsFile(cards[0]!)) return cards[0]!;
   const found = cards.length === 0 ? "no card" : cards.length === 1 ? `a tests file, ${cards[0]!}` : `${cards.length} files: ${cards.slice(0, 3).join(", ")}${cards.length > 3 ? ", ..." : ""}`;
   throw new UserError("a tests file given with --tests is the expectations of one card", atFlag("--tests"), "one rate card beside --tests FILE, the card its cases are priced by", found);
+}
+
+/**
+ * The files given, each once however spelled (`next.yaml ./next.yaml`), by its first spelling: compared as spelled, the
+ * same card beside --tests was refused as two, and without it checked or tested twice (red69b L3).
+ */
+export function distinctFiles(files: readonly string[]): string[] {
+  const byPath = new Map<string, string>();
+  for (const file of files) if (!byPath.has(resolve(file))) byPath.set(resolve(file), file);
+  return [...byPath.values()];
 }
 
 /**

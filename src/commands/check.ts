@@ -1,5 +1,6 @@
 import { Finding } from "../errors.js";
 import type { Io } from "../io.js";
+import { distinctFiles } from "../cardtest/suite.js";
 import { checkFiles } from "../lint/check-file.js";
 import { countBySeverity } from "../lint/finding.js";
 import { checkDestination, emit } from "../output.js";
@@ -19,7 +20,7 @@ export interface CheckOptions {
 
 export async function check(files: string[], options: CheckOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
-  const checked = checkFiles([...new Set(files)], options.tests);
+  const checked = checkFiles(distinctFiles(files), options.tests);
   const inputs = checkRunInputs(files, options.tests);
   // A refusal of -o onto an input stands alone: the format's warning only for a file that will be written.
   checkDestination({ path: options.output, inputs });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, notStandardInput, testedCard, type Suite } from "../cardtest/suite.js";
+import { cardNamedAt, coveringTestsFile, distinctFiles, isTestsFile, loadCards, loadSuite, notStandardInput, testedCard, type Suite } from "../cardtest/suite.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -35,7 +35,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   const suites: string[] = [];
   const untested: Untested[] = [];
   const card = options.tests === undefined ? undefined : testedCard(files, options.tests);
-  for (const file of card === undefined ? files : []) {
+  for (const file of card === undefined ? distinctFiles(files) : []) {
     notStandardInput(file);
     if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", { file, line: 1, column: 1 }, "an existing rate card or tests file", "no such file");
     // A card a tests file beside it names (a new version's tests pricing both versions) is run there.
@@ -44,11 +44,12 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
       // A card without tests is still loaded: one that does not load is an error (exit 2), not "untested".
       loadCard(file);
       untested.push({ card: file, testsFile: suite });
-    } else if (!suites.includes(suite)) suites.push(suite);
+    } else suites.push(suite);
   }
 
   const only = options.case === undefined ? undefined : (name: string) => caseNamed(name, options.case!);
-  const loaded = card === undefined ? suites.map((suite) => loadSuite(suite)) : [loadSuite(options.tests!, card)];
+  // A card and its tests file given both, however spelled, run its cases once.
+  const loaded = card === undefined ? distinctFiles(suites).map((suite) => loadSuite(suite)) : [loadSuite(options.tests!, card)];
   if (options.case !== undefined) selectsSome(loaded, options.case);
   const results: SuiteResult[] = [];
   const inputs = runInputs({ card: files });
