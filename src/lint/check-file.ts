@@ -115,7 +115,7 @@ function checkTests(file: string, givenCard?: string): CheckedFile {
   const suite = attempt(findings, () => loadSuite(file, givenCard));
   if (!suite) return { file, kind: "tests", subject: undefined, findings };
   const subject = `expectations of ${suite.cardFiles.join(" + ")}`;
-  const card = cardUnderTest(suite, suite.cardFiles, ["card"], findings);
+  const card = cardUnderTest(suite, suite.cardFiles, ["card"], findings, givenCard !== undefined);
   if (!card) return { file, kind: "tests", subject, findings };
   suite.doc.cases.forEach((c, i) => {
     const own = c.card === undefined ? card : cardUnderTest(suite, caseCardFiles(suite, i), ["cases", i, "card"], findings);
@@ -124,15 +124,21 @@ function checkTests(file: string, givenCard?: string): CheckedFile {
   return { file, kind: "tests", subject, findings };
 }
 
-/** The card (or versions) a tests file or a case names; a file that does not load is a finding at that `card:`. */
-function cardUnderTest(suite: Suite, files: readonly string[], path: (string | number)[], findings: LintFinding[]): RateCard | undefined {
+/**
+ * The card (or versions) a tests file or a case names; a file that does not load is a finding at that `card:`. The
+ * card given beside `--tests` (`given`) is no card: of the file's, which --tests passes over: its fix is the card given
+ * (red69b L4: "set card: to the right file" changed nothing).
+ */
+function cardUnderTest(suite: Suite, files: readonly string[], path: (string | number)[], findings: LintFinding[], given = false): RateCard | undefined {
   const named = path.length > 1 || suite.doc.card !== undefined;
+  const byFlag = given && path.length === 1;
   const cards = files.map((cardFile) => {
     const card = attempt([], () => parseRateCard(readText(cardFile), cardFile));
     if (!card) {
       findings.push({
         severity: "error", rule: "card", location: suite.at(named ? path : []),
-        message: `the card under test, ${cardFile}, is missing or does not load`, fix: `run burnrate check ${cardFile}, or set card: to the right file`,
+        message: byFlag ? `the card under test, ${cardFile}, given beside --tests, does not load` : `the card under test, ${cardFile}, is missing or does not load`,
+        fix: byFlag ? `correct ${cardFile} by the errors reported with it, or give the right card beside --tests FILE` : `run burnrate check ${cardFile}, or set card: to the right file`,
       });
     }
     return card;
