@@ -51,7 +51,9 @@ describe("the note of usage files of a header alone", () => {
     expect(await notes([day, text])).toContain(note("1 of the 2 usage files holds", `"d8.txt" in ${JSON.stringify(dir)}`));
     // A header and 20,000 blank lines: 20,033 bytes, no row.
     const large = file("d9.csv", `${header}\n${"\n".repeat(20_000)}`);
-    expect(await notes([day, large, "-"], `${header}\n`)).toContain(note("2 of the 3 usage files hold", `standard input (--usage -), "d9.csv" in ${JSON.stringify(dir)}`));
+    // Standard input where it was given, after the files or before them (red69b L5: named first wherever it came).
+    expect(await notes([day, large, "-"], `${header}\n`)).toContain(note("2 of the 3 usage files hold", `"d9.csv" in ${JSON.stringify(dir)}, standard input (--usage -)`));
+    expect(await notes(["-", day, large], `${header}\n`)).toContain(note("2 of the 3 usage files hold", `standard input (--usage -), "d9.csv" in ${JSON.stringify(dir)}`));
   });
 
   it("names a header of quoted cells, read by the full CSV parser, as the scanner's", async () => {

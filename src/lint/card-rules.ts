@@ -187,7 +187,8 @@ function grantKinds(subject: CardSubject, report: Report): void {
   if (tested.kind === "no-tests") {
     // Where it looked, and the flag for tests kept elsewhere: a CI job checking a card's next version as a copy at
     // another path was told only that none was beside the copy (newcomer68 L11).
-    const folder = dirname(subject.testsFile);
+    // The folder by its name, the current one as words: "in ." read as a stray dot (red69b L5).
+    const folder = dirname(subject.testsFile) === "." ? "the current folder" : dirname(subject.testsFile);
     report("warning", "no-tests", [], `no expectations beside the card: no ${subject.testsFile}, and no tests file in ${folder} whose card: names it`, `write ${subject.testsFile}: cases of usage and the credits they must cost (burnrate test); for a card checked away from its tests (its next version, copied elsewhere in CI), name them: --tests FILE`);
     return;
   }

@@ -410,9 +410,12 @@ export function headerOnlyFilesNote(alone: ReadonlySet<string>, files: readonly 
   // In the order given, whichever reader (or thread) finished a file first.
   const named = files.filter((file) => alone.has(file));
   const them = named.length === 1 ? `1 of the ${files.length} usage files holds` : `${named.length} of the ${files.length} usage files hold`;
-  const stdin = named.includes("-") ? `standard input (--usage -)${named.length > 1 ? ", " : ""}` : "";
+  // Standard input where it was given: before the files when given before them, else after (red69b L5: named first
+  // after a folder given before it). Not among them, whose folder namedFiles may name once for all.
   const others = named.filter((file) => file !== "-");
-  return `burnrate: note: ${them} a header and no rows (${stdin}${others.length > 0 ? namedFiles(others) : ""}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
+  const sources = [...(others.length > 0 ? [namedFiles(others)] : []), ...(named.includes("-") ? ["standard input (--usage -)"] : [])];
+  if (named[0] === "-") sources.reverse();
+  return `burnrate: note: ${them} a header and no rows (${sources.join(", ")}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
 }
 
 /** Whether a usage file holds nothing, not even a header: 0 bytes, or line ends alone (`echo "$out" > day.csv` with nothing in $out, red63b M4), maybe gzipped. */
