@@ -206,15 +206,19 @@ describe("simulate on a card whose usage goes past zero with no grace buffer", (
     expect(r.stdout).not.toContain("Grace");
   });
 
-  it("says a plan of an overage pool falls short by usage past zero, billed as overage, not by grace (newcomer61 M3)", async () => {
+  it("says a plan of an overage pool covers the scenario, its usage past zero billed as overage, not grace nor packs (newcomer61 M3, newcomer68 M2)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "overage56-"));
     writeFileSync(join(dir, "card.yaml"), PAYG_CARD);
     writeFileSync(join(dir, "scn.yaml"), "name: payg\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 1\ntimezone: UTC\npopulations:\n  - name: u\n    users: 1\n    distribution: fixed\n    per_user:\n      - meter: call\n        quantity: 20\n");
     const r = await burnrate(["simulate", "scn.yaml", "--compare-plans", "--format", "table"], { cwd: dir });
     expect(r.code).toBe(0);
     // Solo without packs: 500 credits past the 1,500 included, which the pool bills as overage.
-    // 12 USD and 500 x 0.01 = 5 USD of overage: 17 USD, as with packs; the reason wraps at 100 columns.
-    expect(r.stdout).toMatch(/without packs +- +17\.00 USD +no: usage past zero, billed as\s+overage/);
+    // 12 USD and 500 x 0.01 = 5 USD of overage: 17 USD. Packs bought at the cycle's start cost the same 0.01 a credit,
+    // so none is bought: no row "with packs" at the same money. Until newcomer68 M2 this row read "no: usage past zero,
+    // billed as overage" beside one "with packs" at 17 USD: the card bills that usage, it does not refuse it.
+    expect(r.stdout).toMatch(/ 1 +Solo \(scenario\) +without packs +- +17\.00 USD +yes\n/);
+    expect(r.stdout).not.toContain("with packs");
+    expect(r.stdout).toMatch(/Money +17\.00 USD over 1 cycle, overage 5\.00 USD\n/);
     expect(r.stdout).not.toContain("grace used");
   });
 });

@@ -3,13 +3,13 @@ import { versionsOn } from "../ratecard/versions.js";
 import type { AccountChange, GrantPurchase, Statement } from "../engine/types.js";
 import { subscriptionOf, type Subscription } from "./user-spans.js";
 import { Decimal, ZERO } from "../money.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, type Purchase } from "./purchases.js";
+import { anySells, boughtAt, cardPurchase, simulatedMoney, type Purchase } from "./purchases.js";
 import { ONETIME, type Plan, type RateCard } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
 import { expandUser, turning, usersIn } from "./expand.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
-import { ownLimit } from "./own-limit.js";
+import { buyWhereWorth, serves } from "./past-zero.js";
 import { Random } from "./random.js";
 import type { Population, Scenario } from "./types.js";
 
@@ -37,8 +37,8 @@ export interface AccountSpend {
   ranOutByCycle: number[];
   /**
    * Accounts some of whose usage the plan refuses (a gate, a quota, credits it cannot buy; not a limit the scenario
-   * sets) or lets past zero, once they buy what it sells at a price: a plan whose users' money is least but refuses
-   * them is not the cheapest to serve them.
+   * sets) or lets past zero unbilled (an overage pool's usage past zero is billed: served), once they buy what it sells
+   * at a price: a plan whose users' money is least but refuses them is not the cheapest to serve them.
    */
   refused: number;
   /** The creator reward earned on these accounts' usage served (a refused request earns none), in credits. */
@@ -123,7 +123,8 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);
       const short = own?.cycles.some((c) => c.exhaustedAt !== undefined) ?? false;
-      const bought = buys && own && short ? await replay(asNeeded(own.cycles, versions, buys, name)) : bare;
+      // Bought where that serves more or costs less than an overage pool's overage, as the scenario's own account buys.
+      const bought = buys && own && short ? await buyWhereWorth({ card: scenario.card, versions, purchase: buys, account: name }, bare, replay) : bare;
       const mine = bought.accounts.find((a) => a.account === name);
       let spent = ZERO;
       let paid = ZERO;
@@ -142,7 +143,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       money.push([paid, weight]);
       accounts += weight;
       const present = (mine?.cycles ?? []).filter((c) => user < usersIn(population, c.index));
-      if (present.some((c) => c.rejected.some((r) => !ownLimit(r)) || !c.uncovered.isZero())) refused += weight;
+      if (!present.every(serves)) refused += weight;
       const outs = (own?.cycles ?? []).filter((c) => c.exhaustedAt !== undefined && user < usersIn(population, c.index));
       if (outs.length > 0) {
         ranOut += weight;

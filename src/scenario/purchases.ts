@@ -76,8 +76,8 @@ interface Selling {
  * customer buying as needed buys nothing ahead, so after a downgrade to a plan
  * that sells none nothing bought is left over.
  */
-export function asNeeded(cycles: readonly CycleStatement[], versions: VersionsOn, purchase: Purchase, account: string): GrantPurchase[] {
-  return selling(cycles, versions, purchase.kind).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
+export function asNeeded(cycles: readonly CycleStatement[], versions: VersionsOn, purchase: Purchase, account: string, buys: (cycle: CycleStatement) => boolean = () => true): GrantPurchase[] {
+  return selling(cycles, versions, purchase.kind, buys).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
 }
 
 /**
@@ -107,11 +107,12 @@ function sold(part: { plan: string | undefined; from: Instant }, versions: Versi
   return plan !== undefined && sells(plan, kind);
 }
 
-function selling(cycles: readonly CycleStatement[], versions: VersionsOn, kind: string): Selling[] {
+/** The stretches in which the plan in force sells the kind, within the cycles `buys` keeps: a cycle it leaves out buys nothing. */
+function selling(cycles: readonly CycleStatement[], versions: VersionsOn, kind: string, buys: (cycle: CycleStatement) => boolean): Selling[] {
   const stretches: Selling[] = [];
   let open: Selling | undefined;
-  for (const part of cycles.flatMap((c) => parts(c, versions))) {
-    if (sold(part, versions, kind)) {
+  for (const { part, bought } of cycles.flatMap((c) => parts(c, versions).map((part) => ({ part, bought: buys(c) })))) {
+    if (bought && sold(part, versions, kind)) {
       if (open === undefined) stretches.push((open = { from: part.from, to: undefined }));
     } else if (open !== undefined) {
       open.to = part.from;

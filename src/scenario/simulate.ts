@@ -12,7 +12,7 @@ import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
 import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, type Purchase } from "./purchases.js";
 import { scenarioParts, type Part } from "./parts.js";
-import { ownLimit } from "./own-limit.js";
+import { buyWhereWorth, serves } from "./past-zero.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -29,8 +29,10 @@ export interface CycleResult {
   byPool: Map<string, Decimal>;
   /** When the cycle's credits run out if no top-up is bought. */
   runsOutAt: Instant | undefined;
-  /** Without top-ups: charged beyond the credits on the grace buffer, and what would be refused. */
+  /** Without top-ups: charged beyond the credits (on the grace buffer, or past zero where a pool lets it), and what would be refused. */
   graceUsed: Decimal;
+  /** Of `graceUsed`, what pools of `when_exhausted: overage` bill in money: served, not a shortfall (past-zero.ts). */
+  pastZeroBilled: Decimal;
   rejected: Rejection[];
   /** With the top-ups bought as needed: what is refused still (a quota, a gate, a daily limit, a plan that sells none). */
   rejectedBuying: Rejection[];
@@ -42,8 +44,11 @@ export interface CycleResult {
   topupMoney: Decimal;
   /** What the overage adds to the cycle's money, rounded as the cycle's money is. */
   overageMoney: Decimal;
-  /** Requests past the plan's quota billed in money (overage billing on). */
+  /** The overage's money before rounding: requests past the plan's quota (overage billing on), and credits an overage pool bills past zero. */
   overage: Decimal;
+  /** Of it, as bought: requests past the quota and credits past zero, each a count (the note on overage names what it holds). */
+  overageRequests: Decimal;
+  overageCredits: Decimal;
   /** The plan's price, the top-ups at the card's credit price, and the overage. */
   money: Decimal;
   /** The plan's price and the overage, buying nothing. */
@@ -66,7 +71,7 @@ export interface PlanResult {
   topups: boolean;
   /** What the plan can buy, priced or not; undefined when it buys nothing. */
   purchase: Purchase | undefined;
-  /** Nothing refused and no grace used once the top-ups it may buy are bought. */
+  /** Nothing refused and nothing past zero unbilled (an overage pool's is billed: served) once the top-ups it may buy are bought. */
   covers: boolean;
   money: Decimal;
   topupNeeded: Decimal;
@@ -260,7 +265,7 @@ export interface PlanDraws {
 
 /** One plan's row: its replays (replayBuying), what each cycle costs, and whether it covers the scenario. */
 async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
-  const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
+  const coversAll = (run: readonly CycleStatement[]) => run.every(serves);
   const { plan, own } = priced;
   const { sample } = draws;
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
@@ -277,7 +282,9 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
   // Starter "covers no" what asks 86 times its credits). Not where a change sets another plan or allowance, whose own
   // allowance would take over.
   const resets = changes.some((c) => c.change.kind === "plan" || c.change.kind === "allowance");
-  const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
+  // Nor where an overage pool bills what went past its credits and the plan serves the rest as is (newcomer68 M2).
+  const billed = bare.some((c) => (c.overage.credits ?? ZERO).gt(0)) && coversAll(bare);
+  const askWhy = short && !resets && !billed && !(purchase?.price !== undefined && coversAll(bought));
   // What the usage asks, its credits and its request quota aside (overage on lets requests past a quota through, charged
   // in credits as the rest): Floopy's Free asked 46.875 cents, what its 1,000 requests cost, of usage that needs 713.7
   // (newcomer, stop 38). Gates and the scenario's own limits stay: they are not a shortfall of credits.
@@ -303,11 +310,14 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
       byPool: splitBy(c.lines, (l) => l.pool),
       runsOutAt: without.exhaustedAt,
       graceUsed: without.uncovered,
+      pastZeroBilled: without.overage.credits ?? ZERO,
       rejected: without.rejected,
       rejectedBuying: c.rejected,
       topupsSoldAt: soldAt,
       topupNeeded,
       overage: c.overage.amount,
+      overageRequests: c.overage.requests,
+      overageCredits: c.overage.credits ?? ZERO,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
@@ -361,7 +371,9 @@ export interface BuyingReplay {
 /**
  * One plan priced twice by the engine: once buying every top-up it needs while the plan in force sells them (what
  * the customer pays) and once without (when the credits run out, grace used, what is refused). Where the credits
- * never run out, or no plan it is on sells any, buying changes nothing and it is replayed once. simulate's plan rows
+ * never run out, or no plan it is on sells any, buying changes nothing and it is replayed once. A cycle whose usage
+ * past zero an overage pool bills buys only where that serves more or costs less (buyWhereWorth), so the plan bought
+ * so is never the same money as bought as is: it is the cheaper, or the one that serves. simulate's plan rows
  * and a `burnrate test` scenario case both price the scenario this way, so that a case expects simulate's figures.
  */
 export async function replayBuying(scenario: Scenario, { plan, own }: Priced, sample: PlanDraws["sample"], report?: (what: string) => SimulationProgress | undefined): Promise<BuyingReplay> {
@@ -375,7 +387,7 @@ export async function replayBuying(scenario: Scenario, { plan, own }: Priced, sa
   const purchases = mayBuy ? asNeeded(ownCycles(bare), versions, card, ACCOUNT) : [];
   const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
   const short = ownCycles(bare).some((c) => c.exhaustedAt !== undefined);
-  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report?.("with top-ups")) : bare;
+  const bought = purchase && short ? await buyWhereWorth({ card: scenario.card, versions, purchase, account: ACCOUNT }, bare, (bought) => replay(scenario, { terms, purchases: bought, changes }, sample, report?.("with top-ups"))) : bare;
   return { terms, versions, purchase, bare, bought };
 }
 

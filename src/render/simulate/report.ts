@@ -137,20 +137,21 @@ function coverageGap(p: PlanResult, { withTopups, kind, pastZero }: { withTopups
     return after ? `no: ${after}` : `no: ${pastZero} even with ${kind}`;
   }
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
-  const grace = p.cycles.some((c) => c.graceUsed.gt(0));
+  // What an overage pool bills past zero is served (newcomer68 M2): only what goes past zero unbilled falls short.
+  const grace = p.cycles.some((c) => c.graceUsed.gt(c.pastZeroBilled));
   const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? pastZero : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
 }
 
 /**
- * What went past the credits, named by what the card's pools let past them, as the statement names it: grace where a
- * pool has a grace buffer; else usage past zero, which an overage pool bills in money (newcomer61 M3: a plan of an
- * overage pool read "no: grace used" for a card with no grace, where the statement bills the same usage as overage).
+ * What went past the credits unbilled, named by what the card's pools let past them, as the statement names it: grace
+ * where a pool has a grace buffer; else usage past zero (newcomer61 M3: "grace used" on a card with no grace). On a
+ * card of overage pools that is an allow pool's or a crossing charge's: an overage pool's usage past zero is billed,
+ * and never why a plan falls short (newcomer68 M2; red69b L1: a crossing's 50 credits read "grace used").
  */
 function pastZeroWords(card: RateCard): string {
   const policies = new Set([...card.pools.values()].map((pool) => pool.whenExhausted));
-  if (policies.has("grace") || !(policies.has("allow") || policies.has("overage"))) return "grace used";
-  return policies.has("allow") ? "usage past zero" : "usage past zero, billed as overage";
+  return policies.has("grace") || !(policies.has("allow") || policies.has("overage")) ? "grace used" : "usage past zero";
 }
 
 /** How far a plan's credits fall short, where the simulation measured it (CycleResult.asked): "; asks up to 86,208.00 a cycle against 1,000.00". */
@@ -276,7 +277,9 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${creditPrices(card, p.purchase.price, `${card.currency} per ${card.unit.replace(/s$/, "")}`)}`;
-    notes.push(`${grace([`"Runs out", "${graceHead}" and `]).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
+    // Where the pools bill all that went past the credits and nothing is bought, there is nothing to buy instead: the note on overage says why.
+    const billedOnly = p.topupNeeded.isZero() && p.cycles.some((c) => c.pastZeroBilled.gt(0));
+    notes.push(`${grace([`"Runs out", "${graceHead}" and `]).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase && !billedOnly ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
   // The engine judges a quota per usage row, as a log's rows are single requests; a simulated row is an hour of them.
@@ -296,12 +299,29 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overageMoney), ZERO);
-  if (overage.gt(0)) notes.push(`"Money" includes ${money(overage)} of overage: requests past the plan's quota, billed in money.`);
+  if (overage.gt(0)) notes.push(overageNote(p, card, money(overage), kind));
   if (sim.scenario.timed.some((t) => t.when.kind === "once" && t.when.at === sim.scenario.start && card.meters.get(t.meter)?.aggregation === "gauge")) {
     notes.push("Gauge levels (storage, records) set at the start are first charged at the second cycle's start, as a level that rises during a cycle is.");
   }
   for (const text of notes) blocks.push({ kind: "note", text });
   return blocks;
+}
+
+/**
+ * What a plan's overage money is for: requests past its quota, and usage past zero that an overage pool bills at the
+ * credit price, bought instead only where buying costs less or serves what a pool refuses (newcomer68 M2: the note
+ * named requests alone).
+ */
+function overageNote(p: PlanResult, card: RateCard, amount: string, kind: string): string {
+  const pools = [...card.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label);
+  const billed = p.cycles.some((c) => c.overageCredits.gt(0));
+  const price = card.creditPrice === undefined ? "the card's credit price" : creditPrices(card, card.creditPrice, `${card.currency} per ${card.unit.replace(/s$/, "")}`);
+  const what = [
+    ...(p.cycles.some((c) => c.overageRequests.gt(0)) ? ["requests past the plan's quota"] : []),
+    ...(billed ? [`usage past zero in the ${pools.join(" and ")} pool${pools.length === 1 ? "" : "s"} (when_exhausted: overage), at ${price}`] : []),
+  ];
+  const instead = billed && p.purchase !== undefined ? `; ${kind} are bought instead only where they cost less than the overage or serve usage a pool would refuse` : "";
+  return `"Money" includes ${amount} of overage: ${what.join(", and ")}, billed in money${instead}.`;
 }
 
 function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {

@@ -1,0 +1,75 @@
+import type { CycleStatement, GrantPurchase, Statement } from "../engine/types.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { VersionsOn } from "../ratecard/versions.js";
+import { ZERO, type Decimal } from "../money.js";
+import { asNeeded, boughtAt, simulatedMoney, type Purchase } from "./purchases.js";
+import { ownLimit } from "./own-limit.js";
+
+/**
+ * What a simulated cycle's usage past its credits means for the customer. A pool of `when_exhausted: overage` bills
+ * its usage past zero in money at the credit price of the card version in force when it is charged, as the statement
+ * bills it: that usage is served and paid, not a shortfall. A grace buffer's, an `allow` pool's or a crossing charge's
+ * usage past zero is billed nothing: that is what a plan falls short by (newcomer68 M2: a plan without top-ups read "no:
+ * usage past zero, billed as overage" beside the same plan with them at the same money).
+ */
+
+/** Credits charged past zero that no pool bills in money: a grace buffer's, an allow pool's, a crossing charge's. */
+function unbilledPastZero(c: CycleStatement): Decimal {
+  return c.uncovered.minus(c.overage.credits ?? ZERO);
+}
+
+/** Whether the plan serves the cycle's usage as bought: nothing refused by the plan (a limit the scenario sets is its own), and nothing past zero unbilled. */
+export function serves(c: CycleStatement): boolean {
+  return refusedRows(c) === 0 && unbilledPastZero(c).isZero();
+}
+
+function refusedRows(c: CycleStatement): number {
+  return c.rejected.reduce((n, r) => n + (ownLimit(r) ? 0 : r.events), 0);
+}
+
+/** What buying as needed reads: the card and its versions' prices, what it sells, and the account buying. */
+export interface Buyer {
+  card: RateCard;
+  versions: VersionsOn;
+  purchase: Purchase;
+  account: string;
+}
+
+/**
+ * A replay buying credits as needed, kept to the cycles where buying is worth it (worthBuying): one replay more where
+ * buying everywhere bought some cycle's credits that its overage bills no dearer. `bare` is the account bought nothing.
+ */
+export async function buyWhereWorth(buyer: Buyer, bare: Statement, replay: (purchases: GrantPurchase[]) => Promise<Statement>): Promise<Statement> {
+  const without = cyclesOf(bare, buyer.account);
+  const everywhere = await replay(asNeeded(without, buyer.versions, buyer.purchase, buyer.account));
+  const bought = cyclesOf(everywhere, buyer.account);
+  // A cycle that took nothing bought is the same bought or not: only one that took credits not worth buying asks for another replay.
+  const skip = without.map((c, i) => bought[i] !== undefined && consumed(bought[i]!, buyer.purchase).gt(0) && !worthBuying(buyer, c, bought[i]!));
+  if (!skip.includes(true)) return everywhere;
+  const kept = asNeeded(without, buyer.versions, buyer.purchase, buyer.account, (c) => !skip[without.indexOf(c)]);
+  return kept.length === 0 ? bare : replay(kept);
+}
+
+/**
+ * Whether a cycle buys the credits it takes: always, unless what went past its credits unbought was billed as an
+ * overage pool's overage; then only where buying serves usage the plan refused or let past zero unbilled (another pool
+ * that blocks), or costs less than the overage (red69b H1: a version raising credit_price mid-cycle makes the credits
+ * bought at the cycle's start cheaper than the overage billed after it). At the same money the customer buys nothing:
+ * the card bills that usage (red69b M1, L2: credits bought for usage an overage pool billed the same).
+ */
+function worthBuying(buyer: Buyer, bare: CycleStatement, bought: CycleStatement): boolean {
+  if (!(bare.overage.credits ?? ZERO).gt(0)) return true;
+  if (refusedRows(bought) < refusedRows(bare) || unbilledPastZero(bought).lt(unbilledPastZero(bare))) return true;
+  if (buyer.purchase.price === undefined) return false;
+  const price = buyer.versions.at(boughtAt(bare, buyer.versions, buyer.purchase) ?? bare.start).creditPrice;
+  if (price === undefined) return false;
+  return simulatedMoney(buyer.card, bought, { credits: consumed(bought, buyer.purchase), price }).lt(simulatedMoney(buyer.card, bare, { credits: ZERO, price: undefined }));
+}
+
+function consumed(c: CycleStatement, purchase: Purchase): Decimal {
+  return c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO;
+}
+
+function cyclesOf(statement: Statement, account: string): CycleStatement[] {
+  return statement.accounts.find((a) => a.account === account)?.cycles ?? [];
+}
