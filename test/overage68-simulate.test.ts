@@ -120,6 +120,23 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     ]);
   });
 
+  it("buys none where a version lowers credit_price mid-cycle: the overage billed after it is the cheaper", async () => {
+    const v1 = card({ head: 'version: "1"\neffective: "2026-11-01"\ncredit_price: "0.02"' });
+    const v2 = v1.replace('version: "1"\neffective: "2026-11-01"\ncredit_price: "0.02"', 'version: "2"\neffective: "2026-11-16"\ncredit_price: "0.01"');
+    const dir = folder({ "v1.yaml": v1, "v2.yaml": v2, "scn.yaml": scenario({ plan: "solo", calls: 20 }).replace("card.yaml", "v1.yaml") });
+    const cards = ["--card", "v1.yaml", "--card", "v2.yaml"];
+    // November's 500 past zero fall after the 16th: 500 x 0.01 = 5, where packs bought at its start under 1 would cost
+    // 500 x 0.02 = 10. December, all at 0.01: the same either way. 17 + 17 = 34, nothing bought.
+    const out = await table(["simulate", "scn.yaml", ...cards, "--compare-plans", "--plan", "solo", "--emit-usage", "out"], dir);
+    expect(out).toMatch(/Money +34\.00 USD over 2 cycles, overage 10\.00 USD\n/);
+    expect(out).toMatch(/ 1 +Solo \(scenario\) +without packs +- +34\.00 USD +yes\n/);
+    expect(out).not.toContain("with packs");
+    expect(await billed(dir, ["v1.yaml", "v2.yaml"])).toEqual([
+      ["17", "500", "0", 0],
+      ["17", "500", "0", 0],
+    ]);
+  });
+
   it("buys nothing on a run where one cycle spends its credits exactly to zero (red69b M1)", async () => {
     // November: 15 calls, 1,500 credits, Solo's to the last: 12. December: 20 calls, 500 past zero: 12 + 5 = 17. 29.
     const sends = "sends:\n  - { name: calls, meter: call, quantity: 15, every: cycle on day 2 at 10:00 }\n  - { name: extra, meter: call, quantity: 5, at: 2026-12-20T10:00:00Z }\n";
