@@ -46,10 +46,10 @@ const plan = object({
   allowance: decimalString(),
   topups: { type: "boolean", description: "whether the plan may buy top-ups at a price the card gives" },
   purchase: nullable(object({ kind: str("the grant kind bought: topup, purchase, pack, addon"), price: nullable(decimalString("money per credit; null: the card gives none, and money leaves them out")) }, "what the plan can buy beyond its allowance")),
-  covers: { type: "boolean", description: "nothing refused and no grace used once its top-ups are bought" },
+  covers: { type: "boolean", description: "nothing refused and no usage past zero unbilled (grace, an allow pool, a crossing) once its top-ups are bought; an overage pool's usage past zero is served, billed as overage" },
   money: decimalString("total over the simulated cycles, in the card's currency"),
   topup_needed: decimalString(),
-  without_topups: object({ covers: { type: "boolean", description: "nothing refused and no grace used, buying nothing" }, money: decimalString("the plan's price and overage, buying nothing") }),
+  without_topups: object({ covers: { type: "boolean", description: "nothing refused and no usage past zero unbilled (grace, an allow pool, a crossing), buying nothing; an overage pool's usage past zero is served, billed as overage" }, money: decimalString("the plan's price and overage, buying nothing") }),
   cycles: array(cycle),
   accounts: nullable(accounts),
 });
