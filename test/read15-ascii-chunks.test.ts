@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NeedsFullParser } from "../src/usage/plain-csv.js";
-import type { ScannedBatch } from "../src/usage/row-scanner.js";
+import type { ScannedBatch } from "../src/usage/scanned-batch.js";
 import { scanner } from "./helpers/fliplet-scanner.js";
 
 // The scanner looks at each chunk for bytes past ASCII once (read15): a new shape's line in an ASCII chunk is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ScannedBatch } from "../src/usage/row-scanner.js";
+import type { ScannedBatch } from "../src/usage/scanned-batch.js";
 import { scanner } from "./helpers/fliplet-scanner.js";
 
 // The scan worker sends the rows of its first, small reads as soon as they are

@@ -2,15 +2,14 @@ import { isAscii } from "node:buffer";
 import { NeedsFullParser, QUOTED_FIELD } from "./plain-csv.js";
 import { cardValue } from "./mapping-names.js";
 import { blankAccount, strayAccount } from "./account-column.js";
-import { columnsNothingReads, readHeader, type Layout, type ReadColumns } from "./layout.js";
-import type { ColumnMapping } from "./mapping.js";
-import type { Zone } from "../time.js";
+import { columnsNothingReads, readHeader, type Layout } from "./layout.js";
 import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "./shape-table.js";
 import { StampReader } from "./row-stamps.js";
 import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
 import { SkipCells, type SkipTeller } from "./skip-cells.js";
 import { ShapeGaps, type QuantityGapTeller } from "./quantity-gaps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
+import { batchBuffer, type ScannedBatch, type ScannedHeader, type ScanSetup } from "./scanned-batch.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
 import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr, Utf8Stretches, standInsBack } from "./csv-bytes.js";
@@ -32,72 +31,6 @@ import { ComponentCells } from "./component-cells.js";
  * `NeedsFullParser`, and the caller reads the file with the plain reader (and csv-parse after it), which
  * reports errors.
  */
-
-export interface ScanSetup {
-  file: string;
-  zone: Zone;
-  defaultAccount: string;
-  mapping: ColumnMapping;
-  /** The columns the card reads besides the canonical ones. */
-  read: ReadColumns;
-  /** Events the scanner may read, with the dimensions a row of each must carry; a row of any other stops it. */
-  events: ReadonlyMap<string, readonly string[]>;
-  /** The components of each charge that has them, by meter. */
-  components?: ReadonlyMap<string, readonly string[]>;
-  /** Most shapes kept: past it the scanner stops, and memory stays bounded by it. */
-  maxShapes?: number;
-  /** The keys of the ids that may repeat, when the first pass found the log in time order: other ids are sent only where they order rows (SentIds). */
-  repeatedIds?: Float64Array;
-  /** Batches' column buffers handed back by the replay (`batchBuffer`), filled again before a new one is made. */
-  spare?: ArrayBuffer[];
-  /** Batches' id buffers handed back likewise (id-buffers.ts). */
-  spareIds?: ArrayBuffer[];
-  /** The header's line number: 1, or 0 for records of another format written as CSV lines by their own lines' numbers (record-lines.ts). */
-  headerLine?: 0 | 1;
-  /** Told a folder mapping's column the file lacks (folder-columns.ts) and the rows `skip_rows:` skipped (skip-cells.ts): the file's notes, posted to the run with its rows. */
-  notes?: FolderColumnTeller & SkipTeller & QuantityGapTeller;
-}
-
-/**
- * Rows as columns: the i-th row is at `base + at[i]`, on line `firstLine + line[i]`, of shape `shape[i]` and
- * account `account[i]`, and so on. Instants and lines are kept as small offsets (12 bytes a row in all, not
- * 20): batches wait in memory between the threads, the more of them the better both keep busy.
- */
-export interface ScannedBatch {
-  count: number;
-  base: number;
-  at: Int32Array;
-  shape: Int32Array;
-  account: Int32Array;
-  /** A number from `quantities`, or -1 for the next text of `quantityTexts`. */
-  quantity: Int32Array;
-  firstLine: number;
-  line: Uint16Array;
-  /** Each row's event id as its bytes, when the file has the column: a string is made only for a row the replay prices in full. */
-  ids: EventIdColumn | undefined;
-  /** Shapes first seen in this batch, numbered on, as one flat list (fast to clone): each its meter, then each of the header's dimensions' cells ("" when empty), as numbers of texts in `values`. */
-  shapeCells: number[];
-  /** Texts of cells first seen in this batch, numbered on likewise: a shape's values are found once, here, and the main thread only indexes them. */
-  values: string[];
-  /** Accounts first seen in this batch, numbered on likewise. */
-  accountNames: string[];
-  /** Quantity texts first seen in this batch, numbered on likewise. */
-  quantities: string[];
-  quantityTexts: string[];
-  /** With component columns (the header's `components`), each row's, as many a row: a whole number itself, another as -1 less the number of its text in `componentTexts` (numbered on likewise); 0 for a column the row's meter does not read. */
-  components: Int32Array | undefined;
-  componentTexts: string[];
-}
-
-/** The header's dimensions: their names in order (each shape's cells follow it) and their columns, for the events' origins. */
-export interface ScannedHeader {
-  dimensions: string[];
-  columns: [string, number][];
-  /** The components with a column, in the order of a row's `components`. */
-  components: string[];
-  /** The file goes on with the shapes of the file before (`RowScanner.nextFile`). */
-  continued?: boolean;
-}
 
 const BATCH = 8192;
 /** A batch's columns share one buffer (at, shape, account, quantity: 4 bytes a row; line: 2), handed back whole once replayed. */
@@ -536,11 +469,6 @@ export class RowScanner {
     column.bytes.set(this.idBytes.subarray(0, size));
     return column;
   }
-}
-
-/** The one buffer of a batch's columns. */
-export function batchBuffer(batch: Pick<ScannedBatch, "at">): ArrayBuffer {
-  return batch.at.buffer as ArrayBuffer;
 }
 
 /** A file's chunks; a file that fails to read is left to the plain reader, which reports it. */

@@ -16,7 +16,8 @@ import { mayFallBack, readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker } from "./scan-thread.js";
 import { threadSize } from "./thread-bytes.js";
-import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
+import { readable, RowScanner } from "./row-scanner.js";
+import { batchBuffer, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./scanned-batch.js";
 import { headerLine, JsonLinesAsCsv, KeptNotes, parquetAsCsv, tellNotes, type ObjectNote, type ScannedFormat } from "./record-lines.js";
 
 /**
