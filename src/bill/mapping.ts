@@ -7,7 +7,8 @@ import { nearest } from "../nearest.js";
 import { layoutGuess } from "../usage/layouts.js";
 import { Zone } from "../time.js";
 import { readColumnsFor } from "../usage/card-columns.js";
-import { dimensionValuePlaces, dimensionValuesCodec, layeredValueEntries, valueEntry, type ValueEntries } from "../usage/mapping.js";
+import { dimensionValuePlaces, dimensionValuesCodec } from "../usage/mapping.js";
+import { layeredValueEntries, valueEntry, type ValueEntries } from "../usage/mapping-layers.js";
 import { dimensionValueMistake, valueKey } from "../usage/mapping-names.js";
 
 /**

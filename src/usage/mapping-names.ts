@@ -1,7 +1,8 @@
 import { atFlag, formatLocation, formatPlace, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
-import type { ColumnMapping, ValueEntries } from "./mapping.js";
+import type { ColumnMapping } from "./mapping.js";
+import type { ValueEntries } from "./mapping-layers.js";
 
 // Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
 // headers through layout.ts, and so through this.
