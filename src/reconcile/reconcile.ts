@@ -2,7 +2,7 @@ import { accountZoneHint } from "./zone-hint.js";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
-import type { Bill, IgnoredRow } from "../bill/types.js";
+import type { Bill } from "../bill/types.js";
 import type { BoundaryRule, DeclaredCut } from "../bill/mapping.js";
 import { versionAtInstant } from "../bill/period-price.js";
 import { unsaidCurrency, unsaidUnit } from "../bill/unsaid-currency.js";
@@ -12,8 +12,8 @@ import { nearest } from "../nearest.js";
 import { fallbackNearMisses } from "../engine/fallback-prices.js";
 import { cardNamedValues } from "../ratecard/condition-values.js";
 import { Decimal, ZERO, formatExact } from "../money.js";
-import { INCLUDED, type RateCard } from "../ratecard/types.js";
-import { Calendar, type Instant } from "../time.js";
+import type { RateCard } from "../ratecard/types.js";
+import { Calendar } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
 import { cycleUsage, roundingMayReach } from "./rounding-reach.js";
@@ -24,7 +24,8 @@ import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
 import { onAccountDays, periodStart, recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
-import type { AlignedLine, BoundaryFound, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
+import type { AlignedLine, BoundaryFound, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
+import { granted, ignoredRows, kindsOf, mergeSpans, outsideBill, spans, type Granted } from "./beside-bill.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
 
@@ -397,49 +398,6 @@ function hints(lines: ReadonlyMap<string, AlignedLine>, statement: CutStatement,
   return (line) => `${accountHint(line)}${valueHint(line)}`;
 }
 
-/** The groups' cycles, each once, in time order: accounts whose cycles differ each add their own. */
-function spans(cycles: readonly { index: number; start: Instant; end: Instant }[]): { index: number; start: Instant; end: Instant }[] {
-  const seen = new Map(cycles.map((c) => [`${c.start}/${c.end}`, c]));
-  return [...seen.values()].sort((a, b) => a.start - b.start || a.end - b.end);
-}
-
-/** The groups' usage outside their bill's cycles, a span's amounts summed. */
-function mergeSpans(rows: Reconciliation["outsideBill"]): Reconciliation["outsideBill"] {
-  const byKey = new Map<string, Reconciliation["outsideBill"][number]>();
-  for (const r of rows) {
-    const key = `${r.start}/${r.end}`;
-    const seen = byKey.get(key);
-    byKey.set(key, seen === undefined ? r : { ...seen, amount: seen.amount.plus(r.amount) });
-  }
-  return [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end);
-}
-
-/**
- * The rows the bill mapping ignores, summed by activity, account and the cycle of their period, in the order the bill
- * first has each: a sheet summed per activity alone did not say whose tax or credit it was, nor in which month
- * (newcomer, stop 36). An ignored row's period is not checked: one that names no cycle is summed without one.
- */
-function ignoredRows(rows: readonly IgnoredRow[], { calendarOf, accountOf }: { calendarOf: (account: string | undefined) => Calendar; accountOf: (account: string | undefined) => string | undefined }): IgnoredRows[] {
-  const sums = new Map<string, IgnoredRows>();
-  for (const row of rows) {
-    const account = accountOf(row.account);
-    const cycleStart = cycleStartOf(row, calendarOf(account));
-    const key = JSON.stringify([row.activity, account ?? null, cycleStart ?? null]);
-    const seen = sums.get(key) ?? { activity: row.activity, account, cycleStart, rows: 0, amount: ZERO };
-    sums.set(key, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(row.amount) });
-  }
-  return [...sums.values()];
-}
-
-function cycleStartOf(row: IgnoredRow, calendar: Calendar): Instant | undefined {
-  try {
-    return calendar.start(cycleOfPeriod(row.period, calendar, row.periodCell));
-  } catch (error) {
-    if (error instanceof UserError) return undefined;
-    throw error;
-  }
-}
-
 /**
  * The settings run through the cycle holding the bill's last period's last instant, where that is after the replay's
  * cycles end: a month of the bill holds the fee of an account's cycle that starts in it after the log's last row (red63e
@@ -526,37 +484,6 @@ function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance, card: R
   const reference = (line.bill?.amount ?? line.computed?.amount ?? ZERO).abs();
   const absolute = !line.money ? tolerance.absolute : card.creditPrice === undefined ? ZERO : tolerance.absolute.mul(card.creditPrice);
   return gap.lte(absolute) || gap.lte(reference.mul(tolerance.percent).div(100));
-}
-
-function outsideBill(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Reconciliation["outsideBill"] {
-  const byCycle = new Map<number, { start: number; end: number; amount: Decimal }>();
-  for (const account of statement.accounts) {
-    if (accounts && !accounts.has(account.account)) continue;
-    for (const c of account.cycles) {
-      if (cycles.has(c.index) || c.lines.length === 0) continue;
-      const seen = byCycle.get(c.index) ?? { start: c.start, end: c.end, amount: ZERO };
-      byCycle.set(c.index, { ...seen, amount: seen.amount.plus(c.total) });
-    }
-  }
-  return [...byCycle].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
-}
-
-/** The credits the account file grants in the compared cycles (the plan's included ones aside), in all and by grant kind. */
-interface Granted {
-  total: Decimal;
-  byKind: readonly { kind: string; credits: Decimal }[];
-}
-
-function granted(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Granted {
-  const rows = statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED && !g.granted.isZero())));
-  return { total: sumOf(rows.map((g) => g.granted)), byKind: kindsOf(rows.map((g) => ({ kind: g.kind, credits: g.granted }))) };
-}
-
-/** Credits summed by grant kind, in the order the kinds first come. */
-function kindsOf(grants: readonly { kind: string; credits: Decimal }[]): { kind: string; credits: Decimal }[] {
-  const byKind = new Map<string, Decimal>();
-  for (const g of grants) byKind.set(g.kind, (byKind.get(g.kind) ?? ZERO).plus(g.credits));
-  return [...byKind].map(([kind, credits]) => ({ kind, credits }));
 }
 
 function byText(a: string, b: string): number {
