@@ -137,6 +137,47 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     ]);
   });
 
+  it("buys nothing where packs drawn before the included credits would be bought in a cycle that never runs out (red70a H1)", async () => {
+    // Packs first (priority 1), the included credits after. November: 10 calls, 1,000 of Solo's 1,500: 12. December
+    // and January: 20 calls, 500 past zero each, 12 + 5 = 17. 46 as is. Buying November's 1,000 would be drawn before
+    // the included credits and bill 12 + 10 = 22 for nothing more served: the row was 56, the headline followed it.
+    const kinds = "included: { priority: 2, expires: cycle_end }, pack: { priority: 1, expires: never }";
+    const sends = "sends:\n  - { name: a, meter: call, quantity: 10, at: 2026-11-05T09:00:00Z }\n  - { name: b, meter: call, quantity: 20, at: 2026-12-05T09:00:00Z }\n  - { name: c, meter: call, quantity: 20, at: 2027-01-05T09:00:00Z }\n";
+    const dir = folder({ "card.yaml": card({ kinds }), "scn.yaml": `name: first\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\n${sends}` });
+    const out = await table(["simulate", "scn.yaml", "--compare-plans", "--emit-usage", "out"], dir);
+    expect(out).toMatch(/Money +46\.00 USD over 3 cycles, overage 10\.00 USD\n/);
+    expect(out).toMatch(/Cheapest plan +Solo without packs, covering the scenario, at 46\.00 USD\n/);
+    expect(out).not.toContain("with packs");
+    expect(readFileSync(join(dir, "out", "account.yaml"), "utf8")).not.toContain("grants:");
+    expect(await billed(dir)).toEqual([
+      ["12", "0", "0", 0],
+      ["17", "500", "0", 0],
+      ["17", "500", "0", 0],
+    ]);
+  });
+
+  it("buys nothing where packs ending with their cycle would move a purchase to a dearer version (red70a H2)", async () => {
+    // Packs end with their cycle. 20 calls a cycle, spread over it: Solo's 1,500 are spent three quarters through each.
+    // Versions: 0.01 from November, 0.02 from December 1, 0.01 again from December 16. As is: November 12 + 5; December's
+    // 500 past zero fall after the 16th, 12 + 5; January 12 + 5: 51. December's packs, bought at its start under the
+    // 0.02 version, would be 12 + 10 = 22: the row was 56 and the headline followed it.
+    const kinds = "included: { priority: 1, expires: cycle_end }, pack: { priority: 2, expires: cycle_end }";
+    const v1 = card({ kinds, head: 'version: "1"\neffective: "2026-11-01"\ncredit_price: "0.01"' });
+    const v2 = v1.replace('version: "1"\neffective: "2026-11-01"\ncredit_price: "0.01"', 'version: "2"\neffective: "2026-12-01"\ncredit_price: "0.02"');
+    const v3 = v1.replace('version: "1"\neffective: "2026-11-01"', 'version: "3"\neffective: "2026-12-16"');
+    const dir = folder({ "v1.yaml": v1, "v2.yaml": v2, "v3.yaml": v3, "scn.yaml": scenario({ plan: "solo", calls: 20, cycles: 3 }).replace("card.yaml", "v1.yaml") });
+    const cards = ["--card", "v1.yaml", "--card", "v2.yaml", "--card", "v3.yaml"];
+    const out = await table(["simulate", "scn.yaml", ...cards, "--compare-plans", "--emit-usage", "out"], dir);
+    expect(out).toMatch(/Money +51\.00 USD over 3 cycles, overage 15\.00 USD\n/);
+    expect(out).toMatch(/Cheapest plan +Solo without packs, covering the scenario, at 51\.00 USD\n/);
+    expect(out).not.toContain("with packs");
+    expect(await billed(dir, ["v1.yaml", "v2.yaml", "v3.yaml"])).toEqual([
+      ["17", "500", "0", 0],
+      ["17", "500", "0", 0],
+      ["17", "500", "0", 0],
+    ]);
+  });
+
   it("buys nothing on a run where one cycle spends its credits exactly to zero (red69b M1)", async () => {
     // November: 15 calls, 1,500 credits, Solo's to the last: 12. December: 20 calls, 500 past zero: 12 + 5 = 17. 29.
     const sends = "sends:\n  - { name: calls, meter: call, quantity: 15, every: cycle on day 2 at 10:00 }\n  - { name: extra, meter: call, quantity: 5, at: 2026-12-20T10:00:00Z }\n";

@@ -45,9 +45,37 @@ export async function buyWhereWorth(buyer: Buyer, bare: Statement, replay: (purc
   const bought = cyclesOf(everywhere, buyer.account);
   // A cycle that took nothing bought is the same bought or not: only one that took credits not worth buying asks for another replay.
   const skip = without.map((c, i) => bought[i] !== undefined && consumed(bought[i]!, buyer.purchase).gt(0) && !worthBuying(buyer, c, bought[i]!));
-  if (!skip.includes(true)) return everywhere;
+  if (!skip.includes(true)) return unlessServedAsIs(buyer, bare, everywhere);
   const kept = asNeeded(without, buyer.versions, buyer.purchase, buyer.account, (c) => !skip[without.indexOf(c)]);
-  return kept.length === 0 ? bare : replay(kept);
+  return kept.length === 0 ? bare : unlessServedAsIs(buyer, bare, await replay(kept));
+}
+
+/**
+ * The replay bought, unless the plan serves every cycle as is for no more money: then nothing is bought. The cycles'
+ * choices above are each made alone, and cycles draw on what others bought (red70a H1: top-ups drawn before the
+ * included credits bought in a cycle that never ran out; H2: a grant that expires with its cycle moved a purchase into
+ * the next at a dearer version's price). The runs' money settles it, as the plans' rows are ranked by it, so a row with
+ * top-ups is only ever the cheaper one.
+ */
+function unlessServedAsIs(buyer: Buyer, bare: Statement, bought: Statement): Statement {
+  const without = cyclesOf(bare, buyer.account);
+  if (!without.every(serves)) return bought;
+  if (buyer.purchase.price === undefined) return bare;
+  const asIs = without.reduce((sum, c) => sum.plus(simulatedMoney(buyer.card, c, { credits: ZERO, price: undefined })), ZERO);
+  let buying = ZERO;
+  for (const [i, c] of cyclesOf(bought, buyer.account).entries()) {
+    const credits = consumed(c, buyer.purchase);
+    const price = priceOf(buyer, without[i]!);
+    // Credits a version sells at no price cannot be shown cheaper than the usage served as is.
+    if (price === undefined && credits.gt(0)) return bare;
+    buying = buying.plus(simulatedMoney(buyer.card, c, { credits, price }));
+  }
+  return buying.lt(asIs) ? bought : bare;
+}
+
+/** The credit price top-ups are bought at in a cycle: the version's in force when the plan first sells them in it, as the plan's row prices them. */
+function priceOf(buyer: Buyer, bare: CycleStatement): Decimal | undefined {
+  return buyer.versions.at(boughtAt(bare, buyer.versions, buyer.purchase) ?? bare.start).creditPrice;
 }
 
 /**
@@ -61,7 +89,7 @@ function worthBuying(buyer: Buyer, bare: CycleStatement, bought: CycleStatement)
   if (!(bare.overage.credits ?? ZERO).gt(0)) return true;
   if (refusedRows(bought) < refusedRows(bare) || unbilledPastZero(bought).lt(unbilledPastZero(bare))) return true;
   if (buyer.purchase.price === undefined) return false;
-  const price = buyer.versions.at(boughtAt(bare, buyer.versions, buyer.purchase) ?? bare.start).creditPrice;
+  const price = priceOf(buyer, bare);
   if (price === undefined) return false;
   return simulatedMoney(buyer.card, bought, { credits: consumed(bought, buyer.purchase), price }).lt(simulatedMoney(buyer.card, bare, { credits: ZERO, price: undefined }));
 }
