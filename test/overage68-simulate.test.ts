@@ -211,6 +211,28 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     ]);
   });
 
+  it("buys top-ups that end with their cycle in each cycle that needs them, not once for the run (red70a M1)", async () => {
+    // Top-ups end with their cycle. 20 calls (2,000 credits) on the 5th of each month in the overage pool; a build of
+    // 10 (500) on December 6 and January 6 in the blocking pool, once Solo's 1,500 are gone. November: 12 + 500 x 0.01
+    // = 17, nothing bought. December and January each buy 1,000 at their start, drawn after the included credits by the
+    // calls' last 500 and the build's 500: 12 + 10 = 22. 61, nothing refused. Bought once, at December's start, the
+    // grant ended with December: January's build was refused and Team (120) named the cheapest.
+    const kinds = "included: { priority: 1, expires: cycle_end }, topup: { priority: 2, expires: cycle_end }";
+    const sends = ["a: call 20 2026-11-05", "b: call 20 2026-12-05", "bb: build 10 2026-12-06", "c: call 20 2027-01-05", "cb: build 10 2027-01-06"]
+      .map((x) => x.split(/:? /))
+      .map(([name, meter, quantity, day]) => `  - { name: ${name}, meter: ${meter}, quantity: ${quantity}, at: ${day}T09:00:00Z }\n`)
+      .join("");
+    const dir = folder({ "card.yaml": card({ ...MIXED, kinds }), "scn.yaml": `name: lapsing\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\nsends:\n${sends}` });
+    const out = await table(["simulate", "scn.yaml", "--compare-plans", "--emit-usage", "out"], dir);
+    expect(out).toMatch(/Money +61\.00 USD over 3 cycles, of which top-ups 20\.00 USD \(2,000\.00 credits\), overage\s+5\.00 USD\n/);
+    expect(out).toMatch(/ 1 +Solo \(scenario\) +with top-ups +2,000\.00 +61\.00 USD +yes\n/);
+    expect(await billed(dir, [], "topup")).toEqual([
+      ["17", "500", "0", 0],
+      ["22", "0", "1000", 0],
+      ["22", "0", "1000", 0],
+    ]);
+  });
+
   it("names a crossing charge's usage past zero beside an overage pool as such, not grace (red69b L1)", async () => {
     // Free, 100 credits: a build of 3 (150) in a blocking pool crosses zero and is accepted (crossing: accept), 50
     // past zero billed nothing; then 2 calls (200) in the overage pool, billed 200 x 0.01 = 2.00.

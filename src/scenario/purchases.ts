@@ -17,13 +17,17 @@ export interface Purchase {
   kind: string;
   /** Undefined: the card sells them without a price, so money leaves them out and says so. */
   price: Decimal | undefined;
+  /** The kind expires (at its cycle's end, or months after it is bought): a purchase as needed is one a cycle, not one a stretch of cycles, which would lapse under later cycles. */
+  lapses?: boolean;
 }
 
 /** The first kind to buy the card declares is the one a simulation buys; undefined when it declares none. */
 export function cardPurchase(card: RateCard): Purchase | undefined {
   const kind = BOUGHT_KINDS.find((k) => card.grantKinds.has(k));
   // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (versionsOn).
-  return kind === undefined ? undefined : { kind, price: card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice };
+  if (kind === undefined) return undefined;
+  const price = card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice;
+  return { kind, price, ...((card.versions ?? [card]).some((v) => v.grantKinds.get(kind)?.expires.kind !== "never") ? { lapses: true } : {}) };
 }
 
 /** Whether some plan of `plans`, in some version of the card, sells the card's purchase: a plan that does is replayed with purchases too. */
@@ -77,7 +81,7 @@ interface Selling {
  * that sells none nothing bought is left over.
  */
 export function asNeeded(cycles: readonly CycleStatement[], versions: VersionsOn, purchase: Purchase, account: string, buys: (cycle: CycleStatement) => boolean = () => true): GrantPurchase[] {
-  return selling(cycles, versions, purchase.kind, buys).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
+  return selling(cycles, versions, purchase, buys).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
 }
 
 /**
@@ -107,11 +111,19 @@ function sold(part: { plan: string | undefined; from: Instant }, versions: Versi
   return plan !== undefined && sells(plan, kind);
 }
 
-/** The stretches in which the plan in force sells the kind, within the cycles `buys` keeps: a cycle it leaves out buys nothing. */
-function selling(cycles: readonly CycleStatement[], versions: VersionsOn, kind: string, buys: (cycle: CycleStatement) => boolean): Selling[] {
+/**
+ * The stretches in which the plan in force sells the kind, within the cycles `buys` keeps: a cycle it leaves out buys
+ * nothing. A kind that lapses starts a stretch each cycle (red70a M1: top-ups ending with their cycle, bought once at the
+ * first, left every later cycle's usage refused).
+ */
+function selling(cycles: readonly CycleStatement[], versions: VersionsOn, { kind, lapses }: Purchase, buys: (cycle: CycleStatement) => boolean): Selling[] {
   const stretches: Selling[] = [];
   let open: Selling | undefined;
-  for (const { part, bought } of cycles.flatMap((c) => parts(c, versions).map((part) => ({ part, bought: buys(c) })))) {
+  for (const { part, bought, first } of cycles.flatMap((c) => parts(c, versions).map((part, i) => ({ part, bought: buys(c), first: i === 0 })))) {
+    if (first && lapses && open !== undefined) {
+      open.to = part.from;
+      open = undefined;
+    }
     if (bought && sold(part, versions, kind)) {
       if (open === undefined) stretches.push((open = { from: part.from, to: undefined }));
     } else if (open !== undefined) {
