@@ -67,4 +67,20 @@ describe("a statement's heading of an account whose plan changed", () => {
       "# fliplet 2026-11 · account gamma · plan Free → Team · UTC",
     ]);
   });
+
+  it("labels a plan the account left within a cycle as the version in force while it was on it (red70b #1)", async () => {
+    // A version from November 15 relabels Free "Starter" and Pro "Pro Plus"; the account left Free on November 10.
+    const dir = upgraded();
+    const card = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+    const v1 = card.replace('version: "2026-11"', 'version: "v1"').replace('effective: "2026-11-01"', 'effective: "2026-10-01"');
+    const v2 = card.replace('version: "2026-11"', 'version: "v2"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace("    label: Free\n", "    label: Starter\n").replace("    label: Pro\n", "    label: Pro Plus\n");
+    expect(v2).toContain("label: Starter");
+    writeFileSync(join(dir, "v1.yaml"), v1);
+    writeFileSync(join(dir, "v2.yaml"), v2);
+    writeFileSync(join(dir, "account.yaml"), `plan: free\nanchor: 2026-10-01\ntimezone: UTC\naccounts:\n  acme:\n    changes:\n      - { at: "2026-11-10T00:00:00Z", plan: pro }\n`);
+    const r = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--cycle", "2026-11", "--format", "markdown"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("# fliplet v2 · account acme · plan Free → Pro Plus · UTC\n");
+    expect(r.stdout).toContain("| Free | 2026-11-01 00:00 | 2026-11-10 00:00 |\n| Pro Plus | 2026-11-10 00:00 | 2026-12-01 00:00 |\n");
+  });
 });

@@ -12,6 +12,8 @@ import { FleetTotals } from "./fleet.js";
 import { uncoveredLabel } from "./uncovered-label.js";
 import { planBilled, versionOf } from "../../ratecard/plan-fee.js";
 import { plansOfVersions } from "../../ratecard/versions.js";
+import { versionAtInstant } from "../../bill/period-price.js";
+import { Zone } from "../../time.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
 import { isEndedReason } from "../../engine/subscription-end.js";
@@ -43,9 +45,10 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   // What --cycle left out is told at the first account, and again only at an account it differs for (a calendar of its
   // own): nine accounts of one month printed the same note nine times (newcomer61 L1).
   let toldLeft: string | undefined;
+  const zone = Zone.of(statement.timezone);
   for (const account of statement.accounts) {
     fleet.account();
-    const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plansShown(card, account)}`;
+    const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plansShown(card, account, zone)}`;
     yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · ${terms} · ${statement.timezone}` };
     if (account.rewardsOnly) yield { kind: "note", text: "A creator the account file does not name, with no usage of its own: shown the rewards it earned, billed no plan fee and given no included credits." };
     const cycles = account.cycles;
@@ -311,7 +314,7 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
       title: "Plans in force",
       head: ["Plan", "From", "To"],
       align: ["left", "left", "left"],
-      rows: c.plans.map((p) => [planLabel(ctx.card, p.plan, c.version), localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
+      rows: c.plans.map((p, i) => [segmentLabel(ctx.card, ctx.zone, c, i), localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
     });
   }
   if (c.timeline.length > 0) {
@@ -340,12 +343,23 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
  * Each cycle's plans are labelled as the card version its fee is read from labels them (planLabel), so a plan a later
  * version relabels reads by its new label from then on (`Pro → Pro Plus`): the label is what that cycle was sold as.
  */
-function plansShown(card: RateCard, account: AccountStatement): string {
-  const shown = account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p) => p.plan) : [c.plan]).map((key) => ({ key, label: planLabel(card, key, c.version) })));
+function plansShown(card: RateCard, account: AccountStatement, zone: Zone | undefined): string {
+  const shown = account.cycles.flatMap((c) => (c.plans.length > 0 ? c.plans.map((p, i) => ({ key: p.plan, label: segmentLabel(card, zone, c, i) })) : [{ key: c.plan, label: planLabel(card, c.plan, c.version) }]));
   // One after another, a plan again after another one named again (A → B → A, red69c F1); a plan relabelled between
   // cycles is named again by its new label, where the same plan under the same label once is enough.
   const labels = shown.filter((p, i) => i === 0 || shown[i - 1]!.key !== p.key || shown[i - 1]!.label !== p.label).map((p) => p.label);
   return (labels.length > 0 ? labels : [planLabel(card, account.plan, account.cycles.at(-1)?.version)]).join(" → ");
+}
+
+/**
+ * The label of a cycle's `i`-th plan in force: the plan the cycle ends on as the version its fee is read from labels it;
+ * one the account left within the cycle as the version in force when it began labels it (red70b #1: Free, left on
+ * November 10, read "Starter", the name a version from November 15 gave it).
+ */
+function segmentLabel(card: RateCard, zone: Zone | undefined, c: CycleStatement, i: number): string {
+  const segment = c.plans[i]!;
+  if (i === c.plans.length - 1 || card.versions === undefined) return planLabel(card, segment.plan, c.version);
+  return planLabel(card, segment.plan, zone === undefined ? c.version : versionAtInstant(card, zone)(segment.from).version);
 }
 
 /**
