@@ -89,4 +89,18 @@ describe("an id column beside the one a layout reads as the event id", () => {
     expect(named.stderr).not.toContain("is likely the event id");
     expect(named.stderr).toContain("(--map ignore:event_id)");
   });
+
+  it("offers an event id spelled otherwise (Event_ID, event-id, EVENTID) as the event id, not to ignore (red70b #2)", async () => {
+    const dir = logDir();
+    for (const name of ["Event_ID", "event-id", "EVENTID"]) {
+      writeFileSync(join(dir, "spelled.csv"), `created_at,id,${name},model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,501,e-1,gpt-4o,openai,1000,200\n2026-11-02T10:00:05Z,502,e-1,gpt-4o,openai,1000,200\n`);
+      const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "spelled.csv", "--layout", "openrouter", "--format", "json"], { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`spelled.csv:1:3: header column "${name}" looks like the canonical column "event_id" (expected the event id, where a request sent twice repeats it and not "id" (read as the event id now): columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once; or one "event_id" column`);
+      // As offered: the retry once, 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents.
+      const read = await burnrate(["statement", "--account", "account.yaml", "--usage", "spelled.csv", "--layout", "openrouter", "--map", `event_id=${name}`, "--map", "ignore:id", "--format", "json"], { cwd: dir });
+      expect([read.code, read.stderr]).toEqual([0, ""]);
+      expect(JSON.parse(read.stdout).accounts[0].cycles[0].total).toBe("0.45");
+    }
+  });
 });

@@ -280,7 +280,8 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // Only where the user did not name the id read (red69c F2): a column named event_id beside any id, else beside a
   // generic one (F4) the first id that names what it identifies (F3: a trace's is many requests'), as idBeside chooses.
   const idRead = at.present.event_id >= 0 && mapping.places?.columns.event_id === undefined ? header[at.present.event_id] : undefined;
-  const unreadPlain = unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name));
+  // A near miss of event_id itself (`Event_ID`, `event-id`) is one such id: the look-alike error offers it as the event id.
+  const unreadPlain = unread.map((i) => header[i]!).filter((name) => (plain(name) || (!mapping.rename.has(name) && nearMissOf(name) === "event_id")) && !roles.has(name) && !outcomes.has(name));
   const otherId = idRead === undefined ? undefined : idBeside(unreadPlain, idRead);
   const readId = otherId === undefined ? undefined : idRead;
   const otherIds = new Set(otherId === undefined ? [] : [otherId]);
@@ -397,7 +398,10 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const found = shown(column.source);
   const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
   if (near !== undefined) {
-    const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${besideable(file) ? `; in ${basename(file)}.mapping.yaml beside it for this file alone` : ""})`;
+    // Another column read as the event id (a layout's `id`): this one, named for it, is offered as it, ahead of the list
+    // to ignore, where ignoring it billed every retry twice (red70b #2: `Event_ID` beside OpenRouter's `id`).
+    const instead = near === "event_id" && column.idInstead !== undefined ? `${idInsteadText(inFix(column.source, "COLUMN"), column.idInstead)}; or ` : "";
+    const fix = column.present[near] >= 0 ? `${instead}one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${besideable(file) ? `; in ${basename(file)}.mapping.yaml beside it for this file alone` : ""})`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
   }
   // `rename: { n: quantity }` for `columns: { quantity: n }`: the canonical columns are named by columns:, never renamed to.

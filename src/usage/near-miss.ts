@@ -62,7 +62,7 @@ function namedEventId(name: string): boolean {
  */
 export function idBeside(names: readonly string[], readId: string): string | undefined {
   const others = names.filter((name) => name.trim() !== readId.trim());
-  return others.find((name) => normalName(name) === "event_id") ?? (genericId(readId) ? others.find(namedEventId) : undefined);
+  return others.find((name) => normalName(name).replaceAll("_", "") === "eventid") ?? (genericId(readId) ? others.find(namedEventId) : undefined);
 }
 
 /**
