@@ -91,7 +91,7 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ...notOnBill(r.otherAccounts, amount),
         ...repeats(r),
-        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits, s.unbilled.length)}`],
+        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits, s.unbilled.length)}${r.everyAccount ? "" : uncomparedText(r.otherAccounts)}`],
       ],
     },
   ];
@@ -215,6 +215,16 @@ function passing(rounded: number, shifted: number): string {
 function attentionText(differences: number, credits: number, unbilled: number): string {
   const parts = [...(differences > 0 ? [`${differences} difference(s)`] : []), ...(credits > 0 ? [`${credits} credit(s)`] : []), ...(unbilled > 0 ? [`${unbilled.toLocaleString("en-US")} account(s) not on the bill, --every-account`] : [])];
   return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+}
+
+/**
+ * Accounts with usage the bill names no line of, where --every-account is not given: the status passes the lines the
+ * bill has, and says what it did not compare (newcomer70 M5: an invoice leaving out a customer read "every difference
+ * is rounding, which always passes").
+ */
+function uncomparedText(others: Reconciliation["otherAccounts"]): string {
+  const used = others.filter((a) => !a.amount.isZero()).length;
+  return used === 0 ? "" : `; ${used.toLocaleString("en-US")} account(s) with usage not on the bill, not compared (--every-account makes them need attention)`;
 }
 
 /** The credits' count and sums: in the card's unit, and in its currency for those on a fee or overage line. */
