@@ -97,3 +97,26 @@ describe("a repeat the cut moves (red34 #5)", () => {
     expect(r.code).toBe(1);
   });
 });
+
+// newcomer70 M3: a request sent twice within a month, on a bill cut at UTC where the account's cycles are New York's:
+// the line is duplicate_events at the bill's cut, and its explanation still names the first repeat's row and event_id,
+// what the provider is sent. r3's 20 calls at 10:00 and again at 10:05 on November 15: the bill counts 100 + 20 + 20 =
+// 140 calls, usage 120. store's 4 at 2026-12-01T04:30Z (November 30 in New York) prove the UTC cut, as above.
+describe("a repeat on a line the bill's cut judges (newcomer70 M3)", () => {
+  it("names the first repeat's row and event_id", async () => {
+    const card = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] }), callMeter({ name: "store", dimensions: ["model"] })] });
+    const dir = mkdtempSync(join(tmpdir(), "cut70-"));
+    writeFileSync(join(dir, "card.yaml"), card);
+    writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\n");
+    const rows = ["2026-11-10T00:00:00Z,call,100,m1,r2", "2026-11-10T00:00:00Z,store,10,m1,s1", "2026-11-15T10:00:00Z,call,20,m1,r3", "2026-11-15T10:05:00Z,call,20,m1,r3", "2026-12-01T04:30:00Z,store,4,m1,s2"];
+    writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,model,event_id", ...rows].join("\n") + "\n");
+    writeFileSync(join(dir, "bill.csv"), ["period_start,activity,quantity,amount", "2026-11-01,call,140,140", "2026-11-01,store,10,10"].join("\n") + "\n");
+    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    const json = JSON.parse(r.stdout);
+    expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 UTC" })]);
+    const call = json.lines.find((l: { meters: string[] }) => l.meters.includes("call"));
+    expect(call).toMatchObject({ class: "duplicate_events", bill_quantity: "140", computed_quantity: "120" });
+    expect(call.explanation).toContain('; the first repeat at usage.csv:5:1, event_id "r3"');
+  });
+});
+

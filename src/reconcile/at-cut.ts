@@ -57,6 +57,8 @@ function scanned(line: AlignedLine | undefined): Partial<AlignedLine> {
   return {
     duplicates: line.duplicates,
     ...(line.duplicateAmount === undefined ? {} : { duplicateAmount: line.duplicateAmount }),
+    // The first repeat's row and event_id, what the provider is sent: lost at the cut, the explanation said neither (newcomer70 M3).
+    ...(line.firstRepeat === undefined ? {} : { firstRepeat: line.firstRepeat }),
     ...(line.skipped === undefined ? {} : { skipped: line.skipped }),
     ...(line.refused === undefined ? {} : { refused: line.refused }),
   };
