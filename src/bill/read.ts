@@ -59,7 +59,10 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
     if (periodCell.text.trim() === "" || totalsWord(periodCell.text)) {
-      const cells = { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", account: cell("account")?.text ?? "", first: row.cells[0] ?? "", blank: row.cells.every((c) => c.trim() === "") };
+      // A cell of no column read that says "Total" (a description beside the amount): its header's name, to say where.
+      const saidAt = row.cells.findIndex((c, i) => !Object.values(columns).includes(i) && totalsWord(c));
+      const other = saidAt < 0 ? undefined : { column: table.header[saidAt]!, text: row.cells[saidAt]! };
+      const cells = { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", account: cell("account")?.text ?? "", first: row.cells[0] ?? "", other, blank: row.cells.every((c) => c.trim() === "") };
       throw emptyPeriod(periodCell, cells, ledger, (text) => totalsActivity(text, card, mapping));
     }
     const dims: Record<string, string> = {};
@@ -86,7 +89,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
  * A row of no period or time: most often the bill's totals row, kept when the bill was saved from a spreadsheet
  * (newcomer66 M6: told "bad period" with an example date, and not as a totals row).
  */
-function emptyPeriod(cell: Cell, row: { period: string; activity: string; account: string; first: string; blank: boolean }, ledger: boolean, activityTotals: (text: string) => boolean): UserError {
+function emptyPeriod(cell: Cell, row: { period: string; activity: string; account: string; first: string; other: { column: string; text: string } | undefined; blank: boolean }, ledger: boolean, activityTotals: (text: string) => boolean): UserError {
   const what = ledger ? "time" : "period";
   if (row.blank) return new UserError("a blank row: every cell of it is empty", cell.at, "the row left out of the bill", "an empty row");
   const found = row.period.trim() === "" ? "an empty cell" : shown(row.period.trim());
@@ -96,6 +99,9 @@ function emptyPeriod(cell: Cell, row: { period: string; activity: string; accoun
   if (totalsWord(row.period)) return new UserError(`a totals row: its ${what} says ${shown(row.period.trim())}`, cell.at, TOTALS_LEFT_OUT, found);
   const said = ([["activity", row.activity, activityTotals], ["account", row.account, (text: string) => row.activity.trim() === "" && totalsWord(text)], ["first cell", row.first, activityTotals]] as const).find(([, text, is]) => is(text));
   if (said !== undefined) return new UserError(`a totals row: its ${what} is empty, and its ${said[0]} says ${shown(said[1].trim())}`, cell.at, TOTALS_LEFT_OUT, found);
+  // A column the mapping does not read (an invoice's description beside the amount, newcomer70 L1), where the activity
+  // is empty too: a line of the bill names its activity.
+  if (row.other !== undefined && row.activity.trim() === "") return new UserError(`a totals row: its ${what} and activity are empty, and its column ${shown(row.other.column)} says ${shown(row.other.text.trim())}`, cell.at, TOTALS_LEFT_OUT, found);
   return new UserError(`empty ${what}`, cell.at, ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the first day of one of the account's cycles, its start instant, a month or a date range", "an empty cell");
 }
 
