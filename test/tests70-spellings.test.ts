@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,13 @@ describe("check and test of one card spelled twice, beside --tests or not (red69
       [TESTS, "expectations of next.yaml"],
     ]);
     const tested = await burnrate(["test", "next.yaml", "./next.yaml", "--tests", TESTS, "--case", "100 SMS"], { cwd: dir });
+    expect([tested.code, tested.stdout]).toEqual([0, `${TESTS} (fliplet 2026-11, next.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n`]);
+  });
+
+  it("reads a link to the card beside it as the one card (red70b #6)", async () => {
+    const dir = nextFolder();
+    symlinkSync("next.yaml", join(dir, "link.yaml"));
+    const tested = await burnrate(["test", "next.yaml", "link.yaml", "--tests", TESTS, "--case", "100 SMS"], { cwd: dir });
     expect([tested.code, tested.stdout]).toEqual([0, `${TESTS} (fliplet 2026-11, next.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n`]);
   });
 

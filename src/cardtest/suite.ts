@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { AccountFile } from "../account/account.js";
 import { atFlag, UserError, shown, type Location } from "../errors.js";
@@ -172,7 +172,7 @@ export function coveringTestsFile(cardFile: string): string {
 export function testedCard(files: readonly string[], tests: string): string {
   for (const file of [...files, tests]) notStandardInput(file);
   if (!existsSync(tests)) throw new UserError("cannot read file: ENOENT", { file: tests, line: 1, column: 1 }, "an existing tests file", "no such file");
-  const cards = distinctFiles(files).filter((f) => resolve(f) !== resolve(tests));
+  const cards = distinctFiles(files).filter((f) => samePath(f) !== samePath(tests));
   if (cards.length === 1 && !isTestsFile(cards[0]!)) return cards[0]!;
   const found = cards.length === 0 ? "no card" : cards.length === 1 ? `a tests file, ${cards[0]!}` : `${cards.length} files: ${cards.slice(0, 3).join(", ")}${cards.length > 3 ? ", ..." : ""}`;
   throw new UserError("a tests file given with --tests is the expectations of one card", atFlag("--tests"), "one rate card beside --tests FILE, the card its cases are priced by", found);
@@ -184,8 +184,17 @@ export function testedCard(files: readonly string[], tests: string): string {
  */
 export function distinctFiles(files: readonly string[]): string[] {
   const byPath = new Map<string, string>();
-  for (const file of files) if (!byPath.has(resolve(file))) byPath.set(resolve(file), file);
+  for (const file of files) if (!byPath.has(samePath(file))) byPath.set(samePath(file), file);
   return [...byPath.values()];
+}
+
+/** A file's path with its links followed (red70b #6: a link to the card beside it was two cards); as spelled where it is not there to follow, which its reading then says. */
+function samePath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
+  }
 }
 
 /**
