@@ -57,6 +57,8 @@ describe("check --tests of a card that does not load (red69b L4)", () => {
     expect(tests.findings.map((f: any) => [f.rule, f.message, f.fix])).toEqual([
       ["card", "the card under test, next.yaml, given beside --tests, does not load", "correct next.yaml by the errors reported with it, or give the right card beside --tests FILE"],
     ]);
+    // Said where the card's own first error is, the [ never closed at 1:10, not at the tests file's card: (red70b #7).
+    expect(tests.findings.map((f: any) => [f.file, f.line, f.column])).toEqual([["next.yaml", 1, 10]]);
   });
 });
 

@@ -133,10 +133,13 @@ function cardUnderTest(suite: Suite, files: readonly string[], path: (string | n
   const named = path.length > 1 || suite.doc.card !== undefined;
   const byFlag = given && path.length === 1;
   const cards = files.map((cardFile) => {
-    const card = attempt([], () => parseRateCard(readText(cardFile), cardFile));
+    const errors: LintFinding[] = [];
+    const card = attempt(errors, () => parseRateCard(readText(cardFile), cardFile));
     if (!card) {
+      // The card given beside --tests is said where its first error is, not at the card: --tests passes over (red70b #7).
+      const at = byFlag ? errors[0]?.location : undefined;
       findings.push({
-        severity: "error", rule: "card", location: suite.at(named ? path : []),
+        severity: "error", rule: "card", location: at ?? suite.at(named ? path : []),
         message: byFlag ? `the card under test, ${cardFile}, given beside --tests, does not load` : `the card under test, ${cardFile}, is missing or does not load`,
         fix: byFlag ? `correct ${cardFile} by the errors reported with it, or give the right card beside --tests FILE` : `run burnrate check ${cardFile}, or set card: to the right file`,
       });
