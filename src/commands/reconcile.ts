@@ -13,7 +13,7 @@ import { formatExact, ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
-import type { Difference } from "../reconcile/types.js";
+import type { Difference, Reconciliation } from "../reconcile/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
@@ -25,6 +25,7 @@ import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
+import { missingDays } from "../usage/missing-days.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
 
@@ -78,12 +79,15 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result)]) io.stderr.write(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
+  // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).
+  const gaps = missingDays(options.usage);
+  const report: Reconciliation = gaps.length === 0 ? result : { ...result, usageGaps: gaps };
   await emit(render(format, {
-    json: () => json(reconcileJson(result)),
-    csv: () => reconcileCsv(result, { bom: options.bom }),
-    markdown: () => toMarkdown(reconcileBlocks(result, ctx, view)),
-    html: () => reconcileHtml(result, ctx),
-    table: () => toTerminal(reconcileBlocks(result, ctx, view), ctx.color, terminalWidth(io.stdoutTerminal)),
+    json: () => json(reconcileJson(report)),
+    csv: () => reconcileCsv(report, { bom: options.bom }),
+    markdown: () => toMarkdown(reconcileBlocks(report, ctx, view)),
+    html: () => reconcileHtml(report, ctx),
+    table: () => toTerminal(reconcileBlocks(report, ctx, view), ctx.color, terminalWidth(io.stdoutTerminal)),
   }), options.output, io, inputs);
 
   const { attention, paymentsDiffer, failingCredits, unbilled } = summarize(result);

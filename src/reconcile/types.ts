@@ -206,6 +206,8 @@ export interface Reconciliation {
   lines: ReconciledLine[];
   /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges in the bill's cycles. */
   otherAccounts: { account: string; amount: Decimal }[];
+  /** The days the usage's daily files skip (usage/missing-days.ts), set by the command: a difference may be usage missing from the log, not the bill's (newcomer70 M2). */
+  usageGaps?: readonly string[];
   /** `--every-account`: the bill is to invoice every account, so one of otherAccounts with usage charged needs attention. */
   everyAccount: boolean;
   /** Computed cycles the bill does not cover: not compared, but shown. */

@@ -36,6 +36,11 @@ function weekdaysIn(from: number, to: number): number {
  * or monthly files, or of names without dates, has no note.
  */
 export function missingDaysNotes(files: readonly string[]): string[] {
+  return missingDays(files).map((gap) => `burnrate: note: ${gap}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+}
+
+/** The days each series of daily files skips (missingDaysNotes), said as a report says them: `the daily files in "x" skip 1 day between ... (...): no usage is read for it`. */
+export function missingDays(files: readonly string[]): string[] {
   // A series is a folder's files named alike but for their date (red64d: two exports in one folder, merged, hid each
   // other's gaps).
   const series = new Map<string, { folder: string; template: string; dates: string[] }>();
@@ -93,7 +98,7 @@ export function missingDaysNotes(files: readonly string[]): string[] {
     // Named by their pattern where a folder holds several series (red64e L4: which export failed?).
     const files = inFolder(folder) > 1 ? `the daily files ${JSON.stringify(`${template}*`)}` : "the daily files";
     const where = folder === "." ? `${files} given` : `${files} in ${JSON.stringify(folder)}`;
-    notes.push(`burnrate: note: ${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${count === 1 ? "it" : "them"}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
+    notes.push(`${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${count === 1 ? "it" : "them"}`);
   }
   return notes;
 }

@@ -140,6 +140,7 @@ export function reconcileJson(r: Reconciliation): object {
       at_declared_cut: f.cut.atDeclared,
     })),
     status: s.status,
+    ...(r.usageGaps === undefined ? {} : { usage_gaps: r.usageGaps }),
     bill_total: formatExact(r.billTotal),
     computed_total: formatExact(r.computedTotal),
     delta: formatExact(r.billTotal.minus(r.computedTotal)),

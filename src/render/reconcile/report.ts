@@ -90,8 +90,9 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
         ["Tolerance", tolerance !== "" ? tolerance : `none (exact)${passing(rounded, shifted)}`],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ...notOnBill(r.otherAccounts, amount),
+        ...(r.usageGaps === undefined || r.usageGaps.length === 0 ? [] : [["Usage gaps", `${r.usageGaps.join("; ")}; a difference on those days may be usage missing from the log, not the bill's`] as const]),
         ...repeats(r),
-        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits, s.unbilled.length)}${r.everyAccount ? "" : uncomparedText(r.otherAccounts)}`],
+        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits, s.unbilled.length)}${r.everyAccount ? "" : uncomparedText(r.otherAccounts)}${r.usageGaps?.length ? "; the usage skips days (Usage gaps)" : ""}`],
       ],
     },
   ];

@@ -1,0 +1,42 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer70 M2: a day the daily files skip (a failed export) was a note on stderr alone; reconcile's report then
+// blamed the bill for the day's usage. The report says the gap too, in its summary and status, and the JSON lists it.
+// Fliplet's data reads, 0.01 credits a read: 100 reads a day on November 1 to 6, the 4th's file missing.
+function folder(skip: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "gaps70-"));
+  mkdirSync(join(dir, "days"));
+  for (const day of ["01", "02", "03", "04", "05", "06"].filter((d) => !skip.includes(d))) {
+    writeFileSync(join(dir, "days", `usage-2026-11-${day}.csv`), `timestamp,meter,quantity,project\n2026-11-${day}T10:00:00Z,data_read,100,alpha\n`);
+  }
+  // The bill counts all six days: 600 reads, 6 credits.
+  writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,data_read,alpha,600,6\n");
+  return dir;
+}
+const reconcile = (dir: string, format: string) => burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "days", "--bill", "bill.csv", "--format", format], { cwd: dir });
+
+describe("reconcile of daily files that skip a day", () => {
+  it("says the day in the summary and the status, beside the line it may explain", async () => {
+    const dir = folder(["04"]);
+    const table = await reconcile(dir, "table");
+    // The bill's 600 reads against usage's 500: a difference, exit 1, as before.
+    expect(table.code).toBe(1);
+    const text = table.stdout.replace(/\s+/g, " ");
+    expect(text).toContain('Usage gaps the daily files in "days" skip 1 day between 2026-11-01 and 2026-11-06 (2026-11-04): no usage is read for it; a difference on those days may be usage missing from the log, not the bill\'s');
+    expect(text).toMatch(/Status needs attention \(1 difference\(s\)\); the usage skips days \(Usage gaps\)/);
+    const json = JSON.parse((await reconcile(dir, "json")).stdout);
+    expect(json.usage_gaps).toEqual(['the daily files in "days" skip 1 day between 2026-11-01 and 2026-11-06 (2026-11-04): no usage is read for it']);
+  });
+
+  it("says nothing of gaps where the files skip none, and the JSON has no usage_gaps", async () => {
+    const dir = folder([]);
+    const table = await reconcile(dir, "table");
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).not.toContain("Usage gaps");
+    expect(JSON.parse((await reconcile(dir, "json")).stdout)).not.toHaveProperty("usage_gaps");
+  });
+});
