@@ -78,7 +78,9 @@ export function parseRateCard(source: string, file: string): RateCard {
 
   for (const [key, plan] of plans) {
     for (const m of plan.quota?.meters ?? []) {
-      if (!meters.has(m)) problem(["plans", key, "quota", "meters"], `unknown meter ${shown(m)}`, "a meter of this card", shown(m));
+      // With the meter a typo away (newcomer70 L2: `requests` for `request`), as usage's errors name one.
+      const near = meters.has(m) ? undefined : nearest(m, [...meters.keys()]);
+      if (!meters.has(m)) problem(["plans", key, "quota", "meters"], `unknown meter ${shown(m)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, `a meter of this card: ${[...meters.keys()].join(", ")}`, shown(m));
     }
   }
   cardDimensions(doc, [...meters.values()], problemAtKey);
