@@ -26,6 +26,7 @@ import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { missingDays } from "../usage/missing-days.js";
+import { blendedDrift } from "../reconcile/blended-drift.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
 
@@ -76,7 +77,8 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const used = result.replayed.accounts.map((a) => a.account);
   for (const warning of lookalikeWarnings(settings, lookalikeAccounts(settings, used, idleIn(result.replayed.accounts)))) io.stderr.write(visibleLines(warning));
   for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
-  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result)]) io.stderr.write(visibleLines(note));
+  const blended = blendedDrift(result);
+  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result), ...(blended === undefined ? [] : [`burnrate: note: ${blended}\n`])]) io.stderr.write(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).

@@ -9,6 +9,7 @@ import { exactGrouped } from "../shared/numbers.js";
 import { dimensionText } from "../shared/summary.js";
 import { fileLine } from "../shared/file-line.js";
 import { accountZoneHint } from "../../reconcile/zone-hint.js";
+import { blendedDrift } from "../../reconcile/blended-drift.js";
 
 const STATUS: Record<Status, string> = {
   agrees: "the bill agrees with the usage",
@@ -181,6 +182,8 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
   }
   for (const i of byActivity(r.ignored)) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
   for (const text of otherAccountsNotes(r.otherAccounts, amount)) blocks.push({ kind: "note", text });
+  const blended = blendedDrift(r);
+  if (blended !== undefined) blocks.push({ kind: "note", text: `The ${blended.slice(4)}.` });
   for (const c of r.outsideBill) {
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
