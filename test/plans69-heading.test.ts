@@ -83,4 +83,14 @@ describe("a statement's heading of an account whose plan changed", () => {
     expect(r.stdout).toContain("# fliplet v2 · account acme · plan Free → Pro Plus · UTC\n");
     expect(r.stdout).toContain("| Free | 2026-11-01 00:00 | 2026-11-10 00:00 |\n| Pro Plus | 2026-11-10 00:00 | 2026-12-01 00:00 |\n");
   });
+
+  it("says in a changed cycle's Money which plan's fee it bills, whole (newcomer69 L2, newcomer70 L3)", async () => {
+    // Fliplet's Pro is 9 USD a month, Free nothing: November, upgraded on the 20th, bills Pro's 9 whole; October is Free's.
+    const dir = upgraded();
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "markdown"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("| Plan: Pro, in force at the cycle's end, whole |  | 9.00 |\n");
+    expect(r.stdout).toContain("| Plan |  | 0.00 |\n");
+    expect(r.stdout.match(/in force at the cycle's end, whole/g)).toHaveLength(1);
+  });
 });

@@ -51,10 +51,12 @@ export function moneyPart(value: Decimal, currency: string): string {
  * the total (red team, stop 38: Plan 10.00 and Credits bought 0.04 over a Total of 10.03). Where credits were bought
  * at no price they add up to the total of the priced parts, and the total says it is unknown.
  */
-export function cycleMoneyBlocks(money: CycleMoney | undefined): Block[] {
+export function cycleMoneyBlocks(money: CycleMoney | undefined, changed?: { plan: string }): Block[] {
   if (!money) return [];
   const shown = (v: Decimal) => moneyPart(v, money.currency);
-  const rows: string[][] = [["Plan", "", shown(money.plan)]];
+  // A cycle whose plan changed bills the fee of the plan at its end, whole: said where it is billed, as the guides say it
+  // (newcomer69 L2, newcomer70 L3: an upgrade on the 15th read "Plan 500.00", nothing for the half month before).
+  const rows: string[][] = [[changed === undefined ? "Plan" : `Plan: ${changed.plan}, in force at the cycle's end, whole`, "", shown(money.plan)]];
   if (money.creditsBought.gt(0)) rows.push(["Credits bought", exactGrouped(money.creditsBought), money.bought === undefined ? "no credit_price" : shown(money.bought)]);
   if (money.overage.gt(0)) rows.push(["Overage", money.overageCredits === undefined ? "" : exactGrouped(money.overageCredits), shown(money.overage)]);
   const rounding = moneyRounding(money);

@@ -63,7 +63,8 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
       yield* cycleBlocks(c, ctx, money, account.rewardsOnly === true);
       const billed = cycleMoney(card, c.plan, c);
       fleet.add(c, billed);
-      yield* cycleMoneyBlocks(billed);
+      const changed = new Set(c.plans.map((p) => p.plan)).size > 1 ? { plan: planLabel(card, c.plan, c.version) } : undefined;
+      yield* cycleMoneyBlocks(billed, changed);
     }
   }
   yield* fleet.blocks(ctx, { credits: money, card: `${card.provider} ${statement.version}` });
