@@ -93,4 +93,20 @@ describe("a statement's heading of an account whose plan changed", () => {
     expect(r.stdout).toContain("| Plan |  | 0.00 |\n");
     expect(r.stdout.match(/in force at the cycle's end, whole/g)).toHaveLength(1);
   });
+
+  it("labels no plan of a cycle by a version that applies from the next cycle (red70c H1)", async () => {
+    // The version from November 15 applies from the next cycle: November is v1's whatever the plans' dates in it.
+    // Downgrades at once, so that the cycle holds four plans in force.
+    const dir = upgraded();
+    const card = `${readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8")}plan_changes: { downgrade: at_once }\n`;
+    const v1 = card.replace('version: "2026-11"', 'version: "v1"').replace('effective: "2026-11-01"', 'effective: "2026-10-01"');
+    const v2 = card.replace('version: "2026-11"', 'version: "v2"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"\napplies: next_cycle').replace("    label: Free\n", "    label: Starter\n").replace("    label: Pro\n", "    label: Pro Plus\n");
+    expect(v2).toContain("applies: next_cycle");
+    writeFileSync(join(dir, "v1.yaml"), v1);
+    writeFileSync(join(dir, "v2.yaml"), v2);
+    writeFileSync(join(dir, "account.yaml"), `plan: free\nanchor: 2026-10-01\ntimezone: UTC\naccounts:\n  acme:\n    changes:\n      - { at: "2026-11-16T00:00:00Z", plan: pro }\n      - { at: "2026-11-20T00:00:00Z", plan: free }\n      - { at: "2026-11-25T00:00:00Z", plan: pro }\n`);
+    const r = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--cycle", "2026-11", "--format", "markdown"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("· account acme · plan Free → Pro → Free → Pro · UTC\n");
+  });
 });

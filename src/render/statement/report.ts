@@ -11,8 +11,7 @@ import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { FleetTotals } from "./fleet.js";
 import { uncoveredLabel } from "./uncovered-label.js";
 import { planBilled, versionOf } from "../../ratecard/plan-fee.js";
-import { plansOfVersions } from "../../ratecard/versions.js";
-import { versionAtInstant } from "../../bill/period-price.js";
+import { plansOfVersions, versionInstants } from "../../ratecard/versions.js";
 import { Zone } from "../../time.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
@@ -359,8 +358,13 @@ function plansShown(card: RateCard, account: AccountStatement, zone: Zone | unde
  */
 function segmentLabel(card: RateCard, zone: Zone | undefined, c: CycleStatement, i: number): string {
   const segment = c.plans[i]!;
-  if (i === c.plans.length - 1 || card.versions === undefined) return planLabel(card, segment.plan, c.version);
-  return planLabel(card, segment.plan, zone === undefined ? c.version : versionAtInstant(card, zone)(segment.from).version);
+  const versions = zone === undefined ? undefined : versionInstants(card, zone);
+  if (i === c.plans.length - 1 || versions === undefined) return planLabel(card, segment.plan, c.version);
+  // Never a version later than the cycle's own: one that applies from the next cycle (`applies: next_cycle`) is not in
+  // force over this one, whatever its date (red70c H1: Pro read "Pro Plus" and then "Pro" within one cycle).
+  const began = versions.reduce((last, v, j) => (v.effective <= segment.from ? j : last), 0);
+  const own = versions.findIndex((v) => v.card.version === c.version);
+  return planLabel(card, segment.plan, versions[own < 0 ? began : Math.min(began, own)]!.card.version);
 }
 
 /**
