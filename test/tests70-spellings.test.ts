@@ -35,6 +35,14 @@ describe("check and test of one card spelled twice, beside --tests or not (red69
     expect([tested.code, tested.stdout]).toEqual([0, `${TESTS} (fliplet 2026-11, next.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n`]);
   });
 
+  it("tests the card by its own name where a link to it comes first, so that its tests file is found (red70c M1)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tests70-"));
+    const card = join(ROOT, "ratecards/fliplet.yaml");
+    symlinkSync(card, join(dir, "current.yaml"));
+    const tested = await burnrate(["test", "current.yaml", card, "--case", "100 SMS"], { cwd: dir });
+    expect([tested.code, tested.stdout]).toEqual([0, `${TESTS} (fliplet 2026-11, ${card})\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n`]);
+  });
+
   it("checks and tests a card, and its tests file, once however each is spelled", async () => {
     const checked = await burnrate(["check", "ratecards/fliplet.yaml", "./ratecards/fliplet.yaml", "--format", "json"]);
     expect(checked.code).toBe(0);

@@ -19,4 +19,10 @@ describe("a bill's totals word in a column the mapping does not read", () => {
     const stderr = await billRefusal({ account: ACME, bill, mapping: "ignore_columns: [invoice, note]\n" });
     expect(stderr).toBe("burnrate: error: bill.csv:3:2: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
   });
+
+  it("is not read from a dimension's column, a project named Total being a project (red70c L3)", async () => {
+    const bill = `${HEADER}\nINV-1,2026-11-01,Data reads,acme,alpha,100,,1\nINV-1,,,,Total,,,1\n`;
+    const stderr = await billRefusal({ account: ACME, bill, mapping: "ignore_columns: [invoice, note]\n" });
+    expect(stderr).toBe("burnrate: error: bill.csv:3:2: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
+  });
 });
