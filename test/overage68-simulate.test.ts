@@ -211,6 +211,24 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     ]);
   });
 
+  it("buys nothing in the cycles that never run out, where top-ups are drawn first and another cycle must buy (red70c H2)", async () => {
+    // Top-ups first (priority 1), a blocking pool beside the overage pool. November: 10 calls, 1,000 of Solo's 1,500: 12.
+    // December: a build of 20 (2,000) in the blocking pool, refused without top-ups; bought at December's start as
+    // needed, the top-ups are drawn first and take all 2,000: 12 + 20 = 32. January as November: 12. 56, where November
+    // and January bought 1,000 each for nothing (76). Buying as needed buys what the cycle draws of them: 500 bought
+    // ahead, drawn after the included credits, would do for December (41); simulate does not choose amounts.
+    const kinds = "included: { priority: 2, expires: cycle_end }, topup: { priority: 1, expires: never }";
+    const sends = "sends:\n  - { name: a, meter: call, quantity: 10, at: 2026-11-05T09:00:00Z }\n  - { name: b, meter: build, quantity: 40, at: 2026-12-05T09:00:00Z }\n  - { name: c, meter: call, quantity: 10, at: 2027-01-05T09:00:00Z }\n";
+    const dir = folder({ "card.yaml": card({ ...MIXED, kinds }), "scn.yaml": `name: first\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\n${sends}` });
+    const out = await table(["simulate", "scn.yaml", "--compare-plans", "--emit-usage", "out"], dir);
+    expect(out).toMatch(/Money +56\.00 USD over 3 cycles, of which top-ups 20\.00 USD \(2,000\.00 credits\)\n/);
+    expect(await billed(dir, [], "topup")).toEqual([
+      ["12", "0", "0", 0],
+      ["32", "0", "2000", 0],
+      ["12", "0", "0", 0],
+    ]);
+  });
+
   it("buys top-ups that end with their cycle in each cycle that needs them, not once for the run (red70a M1)", async () => {
     // Top-ups end with their cycle. 20 calls (2,000 credits) on the 5th of each month in the overage pool; a build of
     // 10 (500) on December 6 and January 6 in the blocking pool, once Solo's 1,500 are gone. November: 12 + 500 x 0.01

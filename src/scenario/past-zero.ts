@@ -86,6 +86,9 @@ function priceOf(buyer: Buyer, bare: CycleStatement): Decimal | undefined {
  * the card bills that usage (red69b M1, L2: credits bought for usage an overage pool billed the same).
  */
 function worthBuying(buyer: Buyer, bare: CycleStatement, bought: CycleStatement): boolean {
+  // A cycle its own credits served, nothing past zero: what it takes bought (top-ups drawn before the included credits)
+  // serves nothing more and costs more (red70c H2: 1,000 credits bought in a cycle that never ran out).
+  if (serves(bare) && !(bare.overage.credits ?? ZERO).gt(0)) return false;
   if (!(bare.overage.credits ?? ZERO).gt(0)) return true;
   if (refusedRows(bought) < refusedRows(bare) || unbilledPastZero(bought).lt(unbilledPastZero(bare))) return true;
   if (buyer.purchase.price === undefined) return false;
