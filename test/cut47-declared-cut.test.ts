@@ -79,17 +79,23 @@ describe("the declared cut, 12 hours and more from the account's zone, or in a z
 // York's cycles (22:00 and 22:30 on Oct 31), November at UTC's. 100 calls on Nov 10. store: 10 on Nov 10, and 4 at
 // 2026-12-01T04:30Z (Nov 30 in New York, December at UTC), which proves the UTC cut: November's store at UTC is 10.
 // The bill counts r1's repeat: 40 + 40 + 100 = 180 calls, where usage at the cut has 140.
+/** Reconcile of a New York account's calls and stores (model m1, event ids) against a bill cut at UTC: its JSON and exit code. */
+async function nyReconcile(rows: readonly string[], calls: number): Promise<{ json: any; code: number }> {
+  const card = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] }), callMeter({ name: "store", dimensions: ["model"] })] });
+  const dir = mkdtempSync(join(tmpdir(), "cut47-"));
+  writeFileSync(join(dir, "card.yaml"), card);
+  writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\n");
+  writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,model,event_id", ...rows].join("\n") + "\n");
+  writeFileSync(join(dir, "bill.csv"), ["period_start,activity,quantity,amount", `2026-11-01,call,${calls},${calls}`, "2026-11-01,store,10,10"].join("\n") + "\n");
+  const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+  return { json: JSON.parse(r.stdout), code: r.code };
+}
+
 describe("a repeat the cut moves (red34 #5)", () => {
   it("is the bill's line's duplicate_events at the cut, 40 calls, as the same rows mid-month are", async () => {
-    const card = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] }), callMeter({ name: "store", dimensions: ["model"] })] });
-    const dir = mkdtempSync(join(tmpdir(), "cut47-"));
-    writeFileSync(join(dir, "card.yaml"), card);
-    writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\n");
     const rows = ["2026-11-01T02:00:00Z,call,40,m1,r1", "2026-11-01T02:30:00Z,call,40,m1,r1", "2026-11-10T00:00:00Z,call,100,m1,r2", "2026-11-10T00:00:00Z,store,10,m1,s1", "2026-12-01T04:30:00Z,store,4,m1,s2"];
-    writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,model,event_id", ...rows].join("\n") + "\n");
-    writeFileSync(join(dir, "bill.csv"), ["period_start,activity,quantity,amount", "2026-11-01,call,180,180", "2026-11-01,store,10,10"].join("\n") + "\n");
-    const r = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
-    const json = JSON.parse(r.stdout);
+    const r = await nyReconcile(rows, 180);
+    const json = r.json;
     expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 UTC", at_declared_cut: true })]);
     const call = json.lines.find((l: { meters: string[] }) => l.meters.includes("call"));
     expect(call).toMatchObject({ class: "duplicate_events", bill_quantity: "180", computed_quantity: "140" });
@@ -104,15 +110,8 @@ describe("a repeat the cut moves (red34 #5)", () => {
 // 140 calls, usage 120. store's 4 at 2026-12-01T04:30Z (November 30 in New York) prove the UTC cut, as above.
 describe("a repeat on a line the bill's cut judges (newcomer70 M3)", () => {
   it("names the first repeat's row and event_id", async () => {
-    const card = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] }), callMeter({ name: "store", dimensions: ["model"] })] });
-    const dir = mkdtempSync(join(tmpdir(), "cut70-"));
-    writeFileSync(join(dir, "card.yaml"), card);
-    writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\n");
     const rows = ["2026-11-10T00:00:00Z,call,100,m1,r2", "2026-11-10T00:00:00Z,store,10,m1,s1", "2026-11-15T10:00:00Z,call,20,m1,r3", "2026-11-15T10:05:00Z,call,20,m1,r3", "2026-12-01T04:30:00Z,store,4,m1,s2"];
-    writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,model,event_id", ...rows].join("\n") + "\n");
-    writeFileSync(join(dir, "bill.csv"), ["period_start,activity,quantity,amount", "2026-11-01,call,140,140", "2026-11-01,store,10,10"].join("\n") + "\n");
-    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
-    const json = JSON.parse(r.stdout);
+    const { json } = await nyReconcile(rows, 140);
     expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 UTC" })]);
     const call = json.lines.find((l: { meters: string[] }) => l.meters.includes("call"));
     expect(call).toMatchObject({ class: "duplicate_events", bill_quantity: "140", computed_quantity: "120" });

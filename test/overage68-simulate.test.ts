@@ -32,6 +32,15 @@ meters:
 
 const MIXED = { pools: "p: { label: P, when_exhausted: overage }, b: { label: B, when_exhausted: block }", kinds: "included: { priority: 1, expires: cycle_end }, topup: { priority: 2, expires: never }" };
 
+/** On the mixed card with grant kinds `kinds`, Solo over three cycles from November, with sends written "NAME: METER QUANTITY DAY" (at 09:00 UTC). */
+function sentOnMixed(kinds: string, sends: readonly string[]): string {
+  const lines = sends
+    .map((x) => x.split(/:? /))
+    .map(([name, meter, quantity, day]) => `  - { name: ${name}, meter: ${meter}, quantity: ${quantity}, at: ${day}T09:00:00Z }\n`)
+    .join("");
+  return folder({ "card.yaml": card({ ...MIXED, kinds }), "scn.yaml": `name: sent\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\nsends:\n${lines}` });
+}
+
 /** One user making `calls` calls a cycle (`growth` 100%: two users in the second cycle), and what else the scenario says. */
 function scenario(o: { plan: string; calls: number; cycles?: number; growth?: boolean; billing?: string; more?: string }): string {
   return `name: payg\ncard: card.yaml\nplan: ${o.plan}\nstart: 2026-11-01\ncycles: ${o.cycles ?? 2}\ntimezone: UTC\npopulations:\n  - name: u\n    users: 1\n${o.growth ? "    growth: 100%\n" : ""}${o.billing ?? ""}    distribution: fixed\n    per_user:\n      - meter: call\n        quantity: ${o.calls}\n${o.more ?? ""}`;
@@ -217,9 +226,7 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     // needed, the top-ups are drawn first and take all 2,000: 12 + 20 = 32. January as November: 12. 56, where November
     // and January bought 1,000 each for nothing (76). Buying as needed buys what the cycle draws of them: 500 bought
     // ahead, drawn after the included credits, would do for December (41); simulate does not choose amounts.
-    const kinds = "included: { priority: 2, expires: cycle_end }, topup: { priority: 1, expires: never }";
-    const sends = "sends:\n  - { name: a, meter: call, quantity: 10, at: 2026-11-05T09:00:00Z }\n  - { name: b, meter: build, quantity: 40, at: 2026-12-05T09:00:00Z }\n  - { name: c, meter: call, quantity: 10, at: 2027-01-05T09:00:00Z }\n";
-    const dir = folder({ "card.yaml": card({ ...MIXED, kinds }), "scn.yaml": `name: first\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\n${sends}` });
+    const dir = sentOnMixed("included: { priority: 2, expires: cycle_end }, topup: { priority: 1, expires: never }", ["a: call 10 2026-11-05", "b: build 40 2026-12-05", "c: call 10 2027-01-05"]);
     const out = await table(["simulate", "scn.yaml", "--compare-plans", "--emit-usage", "out"], dir);
     expect(out).toMatch(/Money +56\.00 USD over 3 cycles, of which top-ups 20\.00 USD \(2,000\.00 credits\)\n/);
     expect(await billed(dir, [], "topup")).toEqual([
@@ -235,12 +242,7 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     // = 17, nothing bought. December and January each buy 1,000 at their start, drawn after the included credits by the
     // calls' last 500 and the build's 500: 12 + 10 = 22. 61, nothing refused. Bought once, at December's start, the
     // grant ended with December: January's build was refused and Team (120) named the cheapest.
-    const kinds = "included: { priority: 1, expires: cycle_end }, topup: { priority: 2, expires: cycle_end }";
-    const sends = ["a: call 20 2026-11-05", "b: call 20 2026-12-05", "bb: build 10 2026-12-06", "c: call 20 2027-01-05", "cb: build 10 2027-01-06"]
-      .map((x) => x.split(/:? /))
-      .map(([name, meter, quantity, day]) => `  - { name: ${name}, meter: ${meter}, quantity: ${quantity}, at: ${day}T09:00:00Z }\n`)
-      .join("");
-    const dir = folder({ "card.yaml": card({ ...MIXED, kinds }), "scn.yaml": `name: lapsing\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\nsends:\n${sends}` });
+    const dir = sentOnMixed("included: { priority: 1, expires: cycle_end }, topup: { priority: 2, expires: cycle_end }", ["a: call 20 2026-11-05", "b: call 20 2026-12-05", "bb: build 10 2026-12-06", "c: call 20 2027-01-05", "cb: build 10 2027-01-06"]);
     const out = await table(["simulate", "scn.yaml", "--compare-plans", "--emit-usage", "out"], dir);
     expect(out).toMatch(/Money +61\.00 USD over 3 cycles, of which top-ups 20\.00 USD \(2,000\.00 credits\), overage\s+5\.00 USD\n/);
     expect(out).toMatch(/ 1 +Solo \(scenario\) +with top-ups +2,000\.00 +61\.00 USD +yes\n/);
