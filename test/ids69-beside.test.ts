@@ -103,4 +103,17 @@ describe("an id column beside the one a layout reads as the event id", () => {
       expect(JSON.parse(read.stdout).accounts[0].cycles[0].total).toBe("0.45");
     }
   });
+
+  it("offers no other id in the layout's hint where the mapping names the event id (red70b #3)", async () => {
+    const dir = logDir();
+    writeFileSync(join(dir, "litellm.csv"), "request_id,event_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n");
+    writeFileSync(join(dir, "m.yaml"), "columns:\n  event_id: request_id\n  timestamp: startTime\n");
+    const named = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--mapping", "m.yaml", "--format", "json"], { cwd: dir });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain("--layout litellm reads it as it is");
+    expect(named.stderr).not.toContain("--map event_id=event_id");
+    // Without the mapping, the hint names it.
+    const bare = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--format", "json"], { cwd: dir });
+    expect(bare.stderr).toContain('where a request sent twice repeats "event_id" instead, --map event_id=event_id with it');
+  });
 });

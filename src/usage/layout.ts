@@ -118,7 +118,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     // An export burnrate has a layout for is read as it is (newcomer63b L3: LiteLLM's spend logs were fixed column by column).
     const layout = layoutOfHeader(header);
     // Its event id beside another id the header has (a database's row number `id` beside `request_id`): which one a retry repeats is said at once (newcomer69 H1).
-    const otherId = layout?.eventId === undefined ? undefined : idBeside(header, layout.eventId);
+    // Not where the mapping names the event id already (red70b #3): the user's choice stands.
+    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined ? undefined : idBeside(header, layout.eventId);
     const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, --map event_id=${inFix(otherId, "SOURCE")} with it)`;
     const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
