@@ -52,16 +52,21 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-async function json(args: string[], dir: string) {
+async function json(args: string[], dir: string, stderr = "") {
   const r = await burnrate([...args, "--format", "json"], { cwd: dir });
-  expect([r.code, r.stderr]).toEqual([0, ""]);
+  expect([r.code, r.stderr]).toEqual([0, stderr]);
   return JSON.parse(r.stdout);
 }
 
-async function table(args: string[], dir: string): Promise<string> {
+async function table(args: string[], dir: string, stderr = ""): Promise<string> {
   const r = await burnrate([...args, "--format", "table"], { cwd: dir });
-  expect([r.code, r.stderr]).toEqual([0, ""]);
+  expect([r.code, r.stderr]).toEqual([0, stderr]);
   return r.stdout;
+}
+
+/** What simulate says of the folder `out` it emitted, priced by these card versions: the statement's flags to replay it (newcomer70b M3). */
+function versionsNote(cards: readonly string[]): string {
+  return `burnrate: note: out/account.yaml names the first of the card's ${cards.length} versions: replay it with statement ${cards.map((c) => `--card "${c}"`).join(" ")} --account "out/account.yaml" --usage "out/usage.csv", or its later cycles are priced by the first version alone\n`;
 }
 
 /** The statement of what `--emit-usage out` wrote: each cycle's money, overage credits and top-ups consumed, and rows refused. */
@@ -121,7 +126,7 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     expect(out).toMatch(/Cheapest plan +Solo with top-ups, covering the scenario, at 39\.00 USD\n/);
     expect(out).toMatch(/Money +39\.00 USD over 2 cycles, of which top-ups 5\.00 USD \(500\.00 credits\), overage 10\.00\s+USD\n/);
     // The emitted account buys November's 500 at its start, and the statement bills 17 and 22.
-    await json(["simulate", "scn.yaml", ...cards, "--emit-usage", "out"], dir);
+    await json(["simulate", "scn.yaml", ...cards, "--emit-usage", "out"], dir, versionsNote(["v1.yaml", "v2.yaml"]));
     expect(readFileSync(join(dir, "out", "account.yaml"), "utf8")).toContain('  - { kind: topup, amount: "500", at: "2026-11-01T00:00:00Z" }\n');
     expect(await billed(dir, ["v1.yaml", "v2.yaml"], "topup")).toEqual([
       ["17", "0", "500", 0],
@@ -136,7 +141,7 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     const cards = ["--card", "v1.yaml", "--card", "v2.yaml"];
     // November's 500 past zero fall after the 16th: 500 x 0.01 = 5, where packs bought at its start under 1 would cost
     // 500 x 0.02 = 10. December, all at 0.01: the same either way. 17 + 17 = 34, nothing bought.
-    const out = await table(["simulate", "scn.yaml", ...cards, "--compare-plans", "--plan", "solo", "--emit-usage", "out"], dir);
+    const out = await table(["simulate", "scn.yaml", ...cards, "--compare-plans", "--plan", "solo", "--emit-usage", "out"], dir, versionsNote(["v1.yaml", "v2.yaml"]));
     expect(out).toMatch(/Money +34\.00 USD over 2 cycles, overage 10\.00 USD\n/);
     expect(out).toMatch(/ 1 +Solo \(scenario\) +without packs +- +34\.00 USD +yes\n/);
     expect(out).not.toContain("with packs");
@@ -176,7 +181,7 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
     const v3 = v1.replace('version: "1"\neffective: "2026-11-01"', 'version: "3"\neffective: "2026-12-16"');
     const dir = folder({ "v1.yaml": v1, "v2.yaml": v2, "v3.yaml": v3, "scn.yaml": scenario({ plan: "solo", calls: 20, cycles: 3 }).replace("card.yaml", "v1.yaml") });
     const cards = ["--card", "v1.yaml", "--card", "v2.yaml", "--card", "v3.yaml"];
-    const out = await table(["simulate", "scn.yaml", ...cards, "--compare-plans", "--emit-usage", "out"], dir);
+    const out = await table(["simulate", "scn.yaml", ...cards, "--compare-plans", "--emit-usage", "out"], dir, versionsNote(["v1.yaml", "v2.yaml", "v3.yaml"]));
     expect(out).toMatch(/Money +51\.00 USD over 3 cycles, overage 15\.00 USD\n/);
     expect(out).toMatch(/Cheapest plan +Solo without packs, covering the scenario, at 51\.00 USD\n/);
     expect(out).not.toContain("with packs");

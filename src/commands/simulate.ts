@@ -73,6 +73,13 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
   if (emitting !== undefined) {
     const warning = emittedSizeWarning(join(emitting.dir, "account.yaml"), await emitUsage(emitting, sim));
     if (warning !== undefined) io.stderr.write(visibleLines(warning));
+    // An account file names one card: the versions are given again, or the later cycles are priced by the first alone
+    // (newcomer70b M3: the round trip came 3,480.80 USD low, exit 0, said only in a comment of the file).
+    const versions = scenario.card.versions;
+    if (versions !== undefined) {
+      const cards = versions.map((v) => `--card ${JSON.stringify(v.file)}`).join(" ");
+      io.stderr.write(visibleLines(`burnrate: note: ${join(emitting.dir, "account.yaml")} names the first of the card's ${versions.length} versions: replay it with statement ${cards} --account ${JSON.stringify(join(emitting.dir, "account.yaml"))} --usage ${JSON.stringify(join(emitting.dir, "usage.csv"))}, or its later cycles are priced by the first version alone\n`));
+    }
   }
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options, io) };

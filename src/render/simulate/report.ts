@@ -320,7 +320,9 @@ function overageNote(p: PlanResult, card: RateCard, amount: string, kind: string
     ...(p.cycles.some((c) => c.overageRequests.gt(0)) ? ["requests past the plan's quota"] : []),
     ...(billed ? [`usage past zero in the ${pools.join(" and ")} pool${pools.length === 1 ? "" : "s"} (when_exhausted: overage), at ${price}`] : []),
   ];
-  const instead = billed && p.purchase !== undefined ? `; ${kind} are bought instead only where they cost less than the overage or serve usage a pool would refuse` : "";
+  // Each cycle's, at its start: a purchase ahead of a dearer version's cycles is not weighed (newcomer70b M1: buying on
+  // March 31 what April to June take at the old price was 1,680.80 USD cheaper, and the note read as if weighed).
+  const instead = billed && p.purchase !== undefined ? `; ${kind} are bought instead, each cycle's at its start, only where they cost less than that cycle's overage or serve usage a pool would refuse (buying ahead of a price rise is not weighed)` : "";
   return `"Money" includes ${amount} of overage: ${what.join(", and ")}, billed in money${instead}.`;
 }
 
