@@ -1,6 +1,8 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
 import type { RateCard } from "../../ratecard/types.js";
+import { versionInstants, type CardVersion } from "../../ratecard/versions.js";
+import type { Instant } from "../../time.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import { quotaReached } from "../../engine/rules.js";
 import type { Rejection } from "../../engine/types.js";
@@ -26,7 +28,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
       rows: [
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${versionsText(card)} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
-        ["Plan", `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})${laterTerms(card, own, amount, money)}${planChanges(sim, ctx, amount, money)}`],
+        ["Plan", planText(sim, ctx, amount, money)],
         ["Money", `${money(own.money)} over ${cyclesBilled(own, scenario.cycles)}${moneyDetail(own, amount, money, card.unit)}${usersPay(sim)}`],
         ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", sim.ownUsage || sim.users === undefined ? cheapestText(sim, money) : usersCheapestText(sim.users, money)] as [string, string]] : []),
@@ -45,21 +47,34 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
 }
 
 /**
- * The plans the scenario's own cycles move to, each from the instant it applies: a change within
- * the cycle it is in force at the end of (an upgrade, at once), or else from that cycle's start (a
- * downgrade waits for the next cycle). A change that leaves the plan as it was is not named.
+ * The scenario's plan and the plans its own cycles move to, each from the instant it applies (a change within the cycle
+ * it is in force at the end of, an upgrade, at once; or else from that cycle's start, a downgrade waiting for the next
+ * cycle), each as the card version in force then prices it, then as later versions do while it is in force (laterTerms).
+ * A change that leaves the plan as it was is not named. Until stop 70 a later plan read the first version's price, and
+ * the first plan every later version's, past its change (newcomer70b M2: Team's April price never billed, Business's
+ * April 6,600 left out).
  */
-function planChanges(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
+function planText(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
+  const card = ctx.card;
   const own = sim.plans[0]!;
+  const spans: { plan: PlanResult["plan"]; from: Instant }[] = [];
   let plan = own.plan;
-  let text = "";
   for (const cycle of own.cycles) {
     if (cycle.plan === plan) continue;
     plan = cycle.plan;
     const change = [...sim.scenario.changes].reverse().find((c) => c.change.kind === "plan" && c.change.plan === plan && c.at < cycle.end);
-    const from = change !== undefined && change.at >= cycle.start ? change.at : cycle.start;
-    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${included({ allowance: plan.included, onetime: plan.onetime, unit: ctx.card.unit }, amount)} for ${money(plan.price)})`;
+    spans.push({ plan, from: change !== undefined && change.at >= cycle.start ? change.at : cycle.start });
   }
+  const versions = card.versions === undefined ? undefined : versionInstants(card, ctx.zone);
+  // A negotiated allowance stays whatever a version's plan includes: only the price is the version's.
+  const negotiated = !own.allowance.eq(own.plan.included);
+  let text = `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})`;
+  if (own.own) text += laterTerms(versions, own.plan.key, { price: own.plan.price, included: own.plan.included }, { after: -Infinity, until: spans[0]?.from, negotiated }, { unit: card.unit, amount, money });
+  spans.forEach(({ plan, from }, i) => {
+    const inForce = versions === undefined ? plan : (versions.reduce((at, v) => (v.effective <= from ? v : at), versions[0]!).card.plans.get(plan.key) ?? plan);
+    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${included({ allowance: inForce.included, onetime: inForce.onetime, unit: card.unit }, amount)} for ${money(inForce.price)})`;
+    text += laterTerms(versions, plan.key, { price: inForce.price, included: inForce.included }, { after: from, until: spans[i + 1]?.from, negotiated: false }, { unit: card.unit, amount, money });
+  });
   return text;
 }
 
@@ -455,19 +470,18 @@ function versionsText(card: RateCard): string {
 }
 
 /**
- * The scenario's plan as later card versions price it, where one changes its price or allowance: the headline named
- * the first version's alone while the cycles were billed at the later one's (red team, stop 37).
+ * A plan as later card versions price it while it is in force (versions effective after `after` and before `until`),
+ * where one changes its price or allowance: the headline named the first version's alone while the cycles were billed at
+ * the later one's (red team, stop 37).
  */
-function laterTerms(card: RateCard, own: PlanResult, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
-  if (!own.own || card.versions === undefined) return "";
-  // A negotiated allowance stays whatever a version's plan includes: only the price is the version's.
-  const negotiated = !own.allowance.eq(own.plan.included);
-  let before = { price: own.plan.price, included: own.plan.included };
+function laterTerms(versions: readonly CardVersion[] | undefined, key: string, start: { price: Decimal; included: Decimal }, span: { after: Instant; until: Instant | undefined; negotiated: boolean }, words: { unit: string; amount: (v: Decimal) => string; money: (v: Decimal) => string }): string {
+  let before = start;
   const parts: string[] = [];
-  for (const version of card.versions.slice(1)) {
-    const plan = version.plans.get(own.plan.key);
-    if (plan === undefined || (plan.price.eq(before.price) && (negotiated || plan.included.eq(before.included)))) continue;
-    parts.push(`${negotiated || plan.included.eq(before.included) ? "" : `${amount(plan.included)} ${card.unit}, `}${money(plan.price)} from ${version.effective} (${version.version})`);
+  for (const { card: version, effective } of versions ?? []) {
+    if (effective <= span.after || (span.until !== undefined && effective >= span.until)) continue;
+    const plan = version.plans.get(key);
+    if (plan === undefined || (plan.price.eq(before.price) && (span.negotiated || plan.included.eq(before.included)))) continue;
+    parts.push(`${span.negotiated || plan.included.eq(before.included) ? "" : `${words.amount(plan.included)} ${words.unit}, `}${words.money(plan.price)} from ${version.effective} (${version.version})`);
     before = { price: plan.price, included: plan.included };
   }
   return parts.length === 0 ? "" : `; ${parts.join("; ")}`;
