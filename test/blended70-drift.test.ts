@@ -7,16 +7,17 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // newcomer70 M4: a price raised mid-month shows on a bill by customer as a rate drift of another price for each, read
 // "the card may be out of date"; a card version from the change explains every line. Fliplet's data reads, 0.01
 // credits a read; the bill's price is 0.02 from November 15. acme reads 100 on the 2nd and 100 on the 20th: billed
-// 1 + 2 = 3 for 200, 0.015 a read. bolt reads 100 and 300: 1 + 6 = 7 for 400, 0.0175.
+// 1 + 2 = 3 for 200, 0.015 a read. bolt reads 100 and 300: 1 + 6 = 7 for 400, 0.0175. The bill writes its amounts to
+// a hundredth: 0.015 and 0.0175 are apart past the rounding of each.
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), "blended70-"));
   writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: {}\n  bolt: {}\n`);
   const rows = ["2026-11-02T10:00:00Z,data_read,100,alpha,acme", "2026-11-02T10:00:00Z,data_read,100,alpha,bolt", "2026-11-20T10:00:00Z,data_read,100,alpha,acme", "2026-11-20T10:00:00Z,data_read,300,alpha,bolt"];
   writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,account\n${rows.join("\n")}\n`);
-  writeFileSync(join(dir, "bill.csv"), "period_start,activity,account,project,quantity,amount\n2026-11-01,data_read,acme,alpha,200,3\n2026-11-01,data_read,bolt,alpha,400,7\n");
+  writeFileSync(join(dir, "bill.csv"), "period_start,activity,account,project,quantity,amount\n2026-11-01,data_read,acme,alpha,200,3.00\n2026-11-01,data_read,bolt,alpha,400,7.00\n");
   return dir;
 }
-const NOTE = "the bill's price of a line differs account by account (data_read (project=alpha) from 2026-11-01T00:00:00Z: 0.015, 0.0175 across 2 accounts, the card 0.01): a price changed within the cycle comes out so, each account's blended by its usage either side of the change; a card version effective at the change, given with --card beside the card, prices each side";
+const NOTE = "the bill's price of a line differs account by account (data_read (project=alpha) in the cycle from 2026-11-01: 0.015, 0.0175 across 2 accounts, the card 0.01): a price changed within the cycle comes out so, each account's blended by its usage either side of the change; a card version effective at the change, given with --card beside the card, prices each side";
 
 describe("rate drifts of one line at another price for each account", () => {
   it("are said as a price changed within the cycle, on stderr and under the report", async () => {
@@ -34,5 +35,12 @@ describe("rate drifts of one line at another price for each account", () => {
     const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "table"], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stderr + r.stdout).not.toContain("account by account");
+    // One price rounded to the cent for each (red70d H2): 0.01313 a read, 2.626 billed 2.63 and 5.252 billed 5.25,
+    // 0.01315 and 0.013125 as implied; within half a cent over 200 and 400 reads they meet at 0.013125 to 0.0131375.
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,account,project,quantity,amount\n2026-11-01,data_read,acme,alpha,200,2.63\n2026-11-01,data_read,bolt,alpha,400,5.25\n");
+    const rounded = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "table"], { cwd: dir });
+    expect(rounded.code).toBe(1);
+    expect(rounded.stdout).toContain("rate_drift");
+    expect(rounded.stderr + rounded.stdout).not.toContain("account by account");
   });
 });

@@ -1,5 +1,5 @@
-import { formatExact } from "../money.js";
-import { formatInstant } from "../time.js";
+import { Decimal, formatExact } from "../money.js";
+import { formatInstant, Zone } from "../time.js";
 import { meterName } from "./summary.js";
 import type { Difference, Reconciliation } from "./types.js";
 
@@ -16,19 +16,47 @@ const LINES_NAMED = 3;
 export function blendedDrift(r: Reconciliation): string | undefined {
   const groups = new Map<string, Difference[]>();
   for (const d of r.differences) {
-    if (d.class !== "rate_drift" || d.prices === undefined || d.line.account === undefined) continue;
+    // A price the bill states (its unit_price column) is a rate it gives, not a blend of two.
+    if (d.class !== "rate_drift" || d.prices === undefined || d.line.account === undefined || d.line.bill?.unitPrice !== undefined) continue;
     const key = JSON.stringify([d.cycleStart, d.line.meters, d.line.dimensions, d.line.money]);
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
-  const blended = [...groups.values()].filter((ds) => new Set(ds.map((d) => d.prices!.bill.toString())).size > 1);
+  const blended = [...groups.values()].filter(apart);
   if (blended.length === 0) return undefined;
+  const zone = Zone.of(r.timezone);
   const named = blended.slice(0, LINES_NAMED).map((ds) => {
     const first = ds[0]!;
     const dims = Object.entries(first.line.dimensions).map(([k, v]) => `${k}=${v}`).join(", ");
     const prices = [...new Set(ds.map((d) => formatExact(d.prices!.bill.toSignificantDigits(6))))];
     const shown = `${prices.slice(0, LINES_NAMED).join(", ")}${prices.length > LINES_NAMED ? ` and ${prices.length - LINES_NAMED} more` : ""}`;
-    return `${meterName(first)}${dims === "" ? "" : ` (${dims})`} from ${formatInstant(first.cycleStart)}: ${shown} across ${ds.length} accounts, the card ${formatExact(first.prices!.card)}`;
+    const cycle = zone === undefined ? formatInstant(first.cycleStart) : zone.dateTime(first.cycleStart).toISODate();
+    return `${meterName(first)}${dims === "" ? "" : ` (${dims})`} in the cycle from ${cycle}: ${shown} across ${ds.length} accounts, the card ${formatExact(first.prices!.card)}`;
   });
   const more = blended.length > LINES_NAMED ? `; and ${blended.length - LINES_NAMED} more line(s)` : "";
   return `the bill's price of a line differs account by account (${named.join("; ")}${more}): a price changed within the cycle comes out so, each account's blended by its usage either side of the change; a card version effective at the change, given with --card beside the card, prices each side`;
+}
+
+/**
+ * Whether the bill's prices of a line's accounts differ past its rounding: each account's amount is written to its last
+ * place, so the price it implies is known within half a unit of that place over the quantity; prices whose ranges all
+ * meet are one price rounded (red70d H2: a price raised from the 1st, each customer's amount rounded to the cent, read as
+ * 33 prices).
+ */
+function apart(ds: readonly Difference[]): boolean {
+  let lowest: Decimal | undefined;
+  let highest: Decimal | undefined;
+  // The places the bill writes its amounts to, as its rows write them (BillPart.places: 7.00 is to the hundredth), the
+  // most of its lines'.
+  const places = Math.max(...ds.flatMap((d) => (d.line.bill?.parts ?? []).map((p) => p.places ?? p.amount.decimalPlaces())));
+  const half = new Decimal(10).pow(-places).div(2);
+  for (const d of ds) {
+    const bill = d.line.bill;
+    if (bill?.quantity === undefined || !bill.quantity.gt(0)) return false;
+    const low = bill.amount.minus(half).div(bill.quantity);
+    const high = bill.amount.plus(half).div(bill.quantity);
+    if (highest === undefined || low.gt(highest)) highest = low;
+    if (lowest === undefined || high.lt(lowest)) lowest = high;
+  }
+  // The highest low end past the lowest high end: two ranges that do not meet.
+  return lowest !== undefined && highest !== undefined && highest.gt(lowest);
 }
