@@ -108,5 +108,11 @@ describe("a statement's heading of an account whose plan changed", () => {
     const r = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--cycle", "2026-11", "--format", "markdown"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("· account acme · plan Free → Pro → Free → Pro · UTC\n");
+    // A third version, at once from November 22, relabelling Pro "Pro3": November is v3's, and v2, which applies from
+    // the next cycle, labels none of it (red70d H1): Pro from the 16th is v1's, the Pro from the 25th v3's.
+    writeFileSync(join(dir, "v3.yaml"), card.replace('version: "2026-11"', 'version: "v3"').replace('effective: "2026-11-01"', 'effective: "2026-11-22"').replace("    label: Pro\n", "    label: Pro3\n"));
+    const three = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--card", "v3.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--cycle", "2026-11", "--format", "markdown"], { cwd: dir });
+    expect(three.code).toBe(0);
+    expect(three.stdout).toContain("· account acme · plan Free → Pro → Free → Pro3 · UTC\n");
   });
 });

@@ -360,9 +360,10 @@ function segmentLabel(card: RateCard, zone: Zone | undefined, c: CycleStatement,
   const segment = c.plans[i]!;
   const versions = zone === undefined ? undefined : versionInstants(card, zone);
   if (i === c.plans.length - 1 || versions === undefined) return planLabel(card, segment.plan, c.version);
-  // Never a version later than the cycle's own: one that applies from the next cycle (`applies: next_cycle`) is not in
-  // force over this one, whatever its date (red70c H1: Pro read "Pro Plus" and then "Pro" within one cycle).
-  const began = versions.reduce((last, v, j) => (v.effective <= segment.from ? j : last), 0);
+  // Never a version later than the cycle's own, nor one that applies from the next cycle (`applies: next_cycle`) and
+  // starts within this one, whatever its date (red70c H1: Pro read "Pro Plus" and then "Pro" within one cycle; red70d H1:
+  // such a version before one applying at once in the same cycle).
+  const began = versions.reduce((last, v, j) => (v.effective <= segment.from && !(v.card.applies === "next_cycle" && v.effective > c.start) ? j : last), 0);
   const own = versions.findIndex((v) => v.card.version === c.version);
   return planLabel(card, segment.plan, versions[own < 0 ? began : Math.min(began, own)]!.card.version);
 }
