@@ -39,4 +39,18 @@ describe("reconcile of daily files that skip a day", () => {
     expect(table.stdout).not.toContain("Usage gaps");
     expect(JSON.parse((await reconcile(dir, "json")).stdout)).not.toHaveProperty("usage_gaps");
   });
+
+  it("says nothing of a day skipped outside the bill's cycles (red70d M1)", async () => {
+    // Daily files from October 28 to November 3, October 30's missing; the account's cycles from October, the bill's
+    // November alone: 300 reads, 3 credits, as the usage has.
+    const dir = mkdtempSync(join(tmpdir(), "gaps70-"));
+    mkdirSync(join(dir, "days"));
+    for (const day of ["10-28", "10-29", "10-31", "11-01", "11-02", "11-03"]) writeFileSync(join(dir, "days", `usage-2026-${day}.csv`), `timestamp,meter,quantity,project\n2026-${day}T10:00:00Z,data_read,100,alpha\n`);
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,data_read,alpha,300,3\n");
+    const r = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-10-01", "--usage", "days", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    // The note on stderr names the day, as for every command; the report of November does not.
+    expect(r.stderr).toContain("(2026-10-30): no usage is read for it");
+    expect(JSON.parse(r.stdout)).not.toHaveProperty("usage_gaps");
+  });
 });

@@ -82,7 +82,8 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).
-  const gaps = missingDays(options.usage);
+  // Only the days of the bill's cycles: a day skipped in a month the bill does not cover is no word on it (red70d M1).
+  const gaps = missingDays(options.usage, result.cycles.map((c) => ({ first: settings.zone.dateTime(c.start).toISODate()!, last: settings.zone.dateTime(c.end - 1).toISODate()! })));
   const report: Reconciliation = gaps.length === 0 ? result : { ...result, usageGaps: gaps };
   await emit(render(format, {
     json: () => json(reconcileJson(report)),

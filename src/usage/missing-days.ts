@@ -39,8 +39,12 @@ export function missingDaysNotes(files: readonly string[]): string[] {
   return missingDays(files).map((gap) => `burnrate: note: ${gap}; a day of no usage is most often a file of a header alone, and a day with no file a failed export, whose usage is then missing from what is read\n`);
 }
 
-/** The days each series of daily files skips (missingDaysNotes), said as a report says them: `the daily files in "x" skip 1 day between ... (...): no usage is read for it`. */
-export function missingDays(files: readonly string[]): string[] {
+/**
+ * The days each series of daily files skips (missingDaysNotes), said as a report says them: `the daily files in "x" skip
+ * 1 day between ... (...): no usage is read for it`; with `within`, only the days in those spans (a bill's cycles, by
+ * their first and last dates, YYYY-MM-DD: red70d M1, a day skipped in October flagged November's bill).
+ */
+export function missingDays(files: readonly string[], within?: readonly { first: string; last: string }[]): string[] {
   // A series is a folder's files named alike but for their date (red64d: two exports in one folder, merged, hid each
   // other's gaps).
   const series = new Map<string, { folder: string; template: string; dates: string[] }>();
@@ -73,9 +77,14 @@ export function missingDays(files: readonly string[]): string[] {
     // worked out by day numbers: a file dated 9999-12-31 beside November's is a gap of 2.9 million days (red65 H4).
     const missing: { text: string; days: number }[] = [];
     let count = 0;
-    steps.forEach((step, i) => {
+    const spans = within?.map((w) => [ordinal(w.first), ordinal(w.last)] as const);
+    // Each gap as it lies within the spans, where some are given: a gap across a span's edge is counted within it.
+    const gaps = steps.flatMap((step, i) => {
       const from = ordinal(days[i]!) + 1;
       const to = from + step - 2;
+      return spans === undefined ? [[from, to] as const] : spans.map(([first, last]) => [Math.max(from, first), Math.min(to, last)] as const).filter(([a, b]) => a <= b);
+    });
+    gaps.forEach(([from, to]) => {
       const kept = (d: number) => !(weekdaysOnly && weekdayOf(d) > 5);
       const gap = weekdaysOnly ? weekdaysIn(from, to) : Math.max(0, to - from + 1);
       if (gap === 0) return;
