@@ -17,5 +17,10 @@ describe("a plan's quota naming a meter a typo away", () => {
     expect(r.code).toBe(1);
     const findings = JSON.parse(r.stdout).files[0].findings;
     expect(findings.map((f: any) => [f.line, f.message])).toEqual([[49, 'unknown meter "requests"; did you mean "request"? (expected a meter of this card: request, playground, found "requests")']]);
+    // At the item itself, second in the list (red70d L3): `quota: { meters: [request, requests, ...` on line 49.
+    writeFileSync(join(dir, "ours.yaml"), card.replace("quota: { meters: [request, playground], requests: 1000,", "quota: { meters: [request, requests, playground], requests: 1000,"));
+    const second = JSON.parse((await burnrate(["check", "ours.yaml", "--format", "json"], { cwd: dir })).stdout).files[0].findings;
+    const line = card.split("\n")[48]!.replace("meters: [request, playground]", "meters: [request, requests, playground]");
+    expect(second.map((f: any) => [f.line, f.column])).toEqual([[49, line.indexOf("requests,") + 1]]);
   });
 });

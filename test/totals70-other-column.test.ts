@@ -20,9 +20,10 @@ describe("a bill's totals word in a column the mapping does not read", () => {
     expect(stderr).toBe("burnrate: error: bill.csv:3:2: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
   });
 
-  it("is not read from a dimension's column, a project named Total being a project (red70c L3)", async () => {
+  it("is read from a dimension's column too, where the period and the activity are empty (red70d L1)", async () => {
+    // With no period and no activity the row is no line of a project named Total; red70c L3 had it a bare empty period.
     const bill = `${HEADER}\nINV-1,2026-11-01,Data reads,acme,alpha,100,,1\nINV-1,,,,Total,,,1\n`;
     const stderr = await billRefusal({ account: ACME, bill, mapping: "ignore_columns: [invoice, note]\n" });
-    expect(stderr).toBe("burnrate: error: bill.csv:3:2: empty period (expected the first day of one of the account's cycles, its start instant, a month or a date range, found an empty cell)\n");
+    expect(stderr).toBe(`burnrate: error: bill.csv:3:2: a totals row: its period and activity are empty, and its column "project" says "Total" ${TOTALS}, found an empty cell)\n`);
   });
 });

@@ -60,8 +60,9 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
     if (periodCell.text.trim() === "" || totalsWord(periodCell.text)) {
       // A cell of no column read that says "Total" (a description beside the amount): its header's name, to say where.
-      // Not a dimension's: a project named Total is a project (red70c L3).
-      const saidAt = row.cells.findIndex((c, i) => !Object.values(columns).includes(i) && !dimensions.some((d) => d.index === i) && totalsWord(c));
+      // A dimension's too: with no period and no activity the row is no line of a project named Total, and a totals row
+      // is the likelier (red70d L1, after red70c L3 left `,,Total,,32.269` a bare "empty period").
+      const saidAt = row.cells.findIndex((c, i) => !Object.values(columns).includes(i) && totalsWord(c));
       const other = saidAt < 0 ? undefined : { column: table.header[saidAt]!, text: row.cells[saidAt]! };
       const cells = { period: periodCell.text, activity: cell(ledger ? "type" : "activity")?.text ?? "", account: cell("account")?.text ?? "", first: row.cells[0] ?? "", other, blank: row.cells.every((c) => c.trim() === "") };
       throw emptyPeriod(periodCell, cells, ledger, (text) => totalsActivity(text, card, mapping));

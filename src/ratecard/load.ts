@@ -76,12 +76,14 @@ export function parseRateCard(source: string, file: string): RateCard {
     if (meter.aggregation === "gauge") claimEvent(meter.decreasedBy, { role: "decrease", meter }, ["meters", key, "decreased_by"]);
   }
 
-  for (const [key, plan] of plans) {
-    for (const m of plan.quota?.meters ?? []) {
-      // With the meter a typo away (newcomer70 L2: `requests` for `request`), as usage's errors name one.
+  for (const key of plans.keys()) {
+    // The list as written, for each item's place: the plan's quota holds them as a set.
+    (doc.plans.get(key)?.quota?.meters ?? []).forEach((m, i) => {
+      // With the meter a typo away (newcomer70 L2: `requests` for `request`), as usage's errors name one, at the item
+      // itself (red70d L3: said at the list's first).
       const near = meters.has(m) ? undefined : nearest(m, [...meters.keys()]);
-      if (!meters.has(m)) problem(["plans", key, "quota", "meters"], `unknown meter ${shown(m)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, `a meter of this card: ${[...meters.keys()].join(", ")}`, shown(m));
-    }
+      if (!meters.has(m)) problem(["plans", key, "quota", "meters", i], `unknown meter ${shown(m)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, `a meter of this card: ${[...meters.keys()].join(", ")}`, shown(m));
+    });
   }
   cardDimensions(doc, [...meters.values()], problemAtKey);
   for (const p of doc.budgets?.plans ?? []) {
