@@ -33,6 +33,12 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
     const [before, after] = [sorted[i - 1]!, sorted[i]!];
     if (before.effective === after.effective) throw sameInstant(before, after);
   }
+  // Cycles are priced by their version's name (versionOf): two of one name priced every cycle by the first, the later
+  // one's prices never billed, with no word (red70b #10: November and December billed 9 where the later version says 12).
+  for (let i = 1; i < sorted.length; i++) {
+    const named = sorted.slice(0, i).find((v) => v.version === sorted[i]!.version);
+    if (named !== undefined) throw new UserError(`two versions of ${shown(sorted[i]!.provider)}'s card named ${shown(named.version)}`, sorted[i]!.effectiveAt, `a version: of its own for each (${named.file} is ${shown(named.version)} from ${named.effective}): cycles are priced by their version's name`, shown(sorted[i]!.version));
+  }
   const events = new Map(sorted[0]!.events);
   for (const version of sorted) for (const [name, event] of version.events) if (!events.has(name)) events.set(name, event);
   return { ...sorted[0]!, events, versions: sorted };
