@@ -42,5 +42,12 @@ describe("rate drifts of one line at another price for each account", () => {
     expect(rounded.code).toBe(1);
     expect(rounded.stdout).toContain("rate_drift");
     expect(rounded.stderr + rounded.stdout).not.toContain("account by account");
+    // The same price billed in two rows an account, each rounded (red70e M2): acme 1.313 twice billed 1.31 each, 2.62 for
+    // 200; bolt 2.626 twice billed 2.63 each, 5.26 for 400. Within a cent over 200 and 400 reads they meet.
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,account,project,quantity,amount\n2026-11-01,data_read,acme,alpha,100,1.31\n2026-11-01,data_read,acme,alpha,100,1.31\n2026-11-01,data_read,bolt,alpha,200,2.63\n2026-11-01,data_read,bolt,alpha,200,2.63\n");
+    const rows = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "table"], { cwd: dir });
+    expect(rows.code).toBe(1);
+    expect(rows.stdout).toContain("rate_drift");
+    expect(rows.stderr + rows.stdout).not.toContain("account by account");
   });
 });

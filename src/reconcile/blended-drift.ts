@@ -37,23 +37,27 @@ export function blendedDrift(r: Reconciliation): string | undefined {
 }
 
 /**
- * Whether the bill's prices of a line's accounts differ past its rounding: each account's amount is written to its last
- * place, so the price it implies is known within half a unit of that place over the quantity; prices whose ranges all
- * meet are one price rounded (red70d H2: a price raised from the 1st, each customer's amount rounded to the cent, read as
- * 33 prices).
+ * Whether the bill's prices of a line's accounts differ past its rounding: each row's amount is written to its last
+ * place, so the price a line implies is known within half a unit of that place a row, over the quantity; prices whose
+ * ranges all meet are one price rounded (red70d H2: a price raised from the 1st, each customer's amount rounded to the
+ * cent, read as 33 prices; red70e M2: a line of two rows rounded each, and a bill in money of a card in credits). A
+ * row written neither in the card's unit nor in its currency leaves the rounding unknown, and nothing is said.
  */
 function apart(ds: readonly Difference[]): boolean {
   let lowest: Decimal | undefined;
   let highest: Decimal | undefined;
-  // The places the bill writes its amounts to, as its rows write them (BillPart.places: 7.00 is to the hundredth), the
-  // most of its lines'.
-  const places = Math.max(...ds.flatMap((d) => (d.line.bill?.parts ?? []).map((p) => p.places ?? p.amount.decimalPlaces())));
-  const half = new Decimal(10).pow(-places).div(2);
   for (const d of ds) {
     const bill = d.line.bill;
-    if (bill?.quantity === undefined || !bill.quantity.gt(0)) return false;
-    const low = bill.amount.minus(half).div(bill.quantity);
-    const high = bill.amount.plus(half).div(bill.quantity);
+    if (bill?.quantity === undefined || !bill.quantity.gt(0) || bill.parts.length === 0) return false;
+    let slack = new Decimal(0);
+    for (const part of bill.parts) {
+      // Written in the card's unit: its last place; in the card's currency: a cent of it in the card's unit (`step`).
+      const unit = part.places !== undefined ? new Decimal(10).pow(-part.places) : part.step;
+      if (unit === undefined) return false;
+      slack = slack.plus(unit.div(2));
+    }
+    const low = bill.amount.minus(slack).div(bill.quantity);
+    const high = bill.amount.plus(slack).div(bill.quantity);
     if (highest === undefined || low.gt(highest)) highest = low;
     if (lowest === undefined || high.lt(lowest)) lowest = high;
   }
