@@ -53,4 +53,16 @@ describe("reconcile of daily files that skip a day", () => {
     expect(r.stderr).toContain("(2026-10-30): no usage is read for it");
     expect(JSON.parse(r.stdout)).not.toHaveProperty("usage_gaps");
   });
+
+  it("says a day skipped just past the cycle, where a file named by its UTC date holds the cycle's last evening (red70e M1)", async () => {
+    // New York's November ends at 05:00 UTC on December 1: the file of December 1 (UTC) holds November 30's evening.
+    // Files of November 27 to December 2, December 1's missing; the bill's November counts its 100 reads too.
+    const dir = mkdtempSync(join(tmpdir(), "gaps70-"));
+    mkdirSync(join(dir, "days"));
+    for (const day of ["11-27", "11-28", "11-29", "11-30", "12-02"]) writeFileSync(join(dir, "days", `usage-2026-${day}.csv`), `timestamp,meter,quantity,project\n2026-${day}T15:00:00Z,data_read,100,alpha\n`);
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,data_read,alpha,500,5\n");
+    const r = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--timezone", "America/New_York", "--usage", "days", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).usage_gaps).toEqual(['the daily files in "days" skip 1 day between 2026-11-27 and 2026-12-02 (2026-12-01): no usage is read for it']);
+  });
 });
