@@ -38,4 +38,17 @@ describe("simulate's Plan line, a plan change beside card versions", () => {
     // Team's 40, then 44 and 44: 128.
     expect(r.stdout).toMatch(/Money[^\n]*128\.00 USD over 3 cycles/);
   });
+
+  it("dates a version that applies from the next cycle by that cycle's start, and prices no plan by it before (red70e H1)", async () => {
+    // Version 2 dated November 10, applying from the next cycle: Solo is not 13 from November 10, Team not 44 from
+    // November 15; both take it from December 1, where December's cycle starts.
+    const dir = mkdtempSync(join(tmpdir(), "plan70-"));
+    writeFileSync(join(dir, "v1.yaml"), V1);
+    writeFileSync(join(dir, "v2.yaml"), V2.replace('effective: "2026-12-01"', 'effective: "2026-11-10"\napplies: next_cycle'));
+    writeFileSync(join(dir, "scn.yaml"), "name: up\ncard: v1.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\nchanges:\n  - { at: 2026-11-15T00:00:00Z, plan: team }\nsends:\n  - { name: a, meter: call, quantity: 10, every: cycle on day 2 at 10:00 }\n");
+    const r = await burnrate(["simulate", "scn.yaml", "--card", "v1.yaml", "--card", "v2.yaml", "--format", "markdown"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout).toContain("Solo (1,500.00 credits a cycle for 12.00 USD), then Team from 2026-11-15 00:00 (5,000.00 credits a cycle for 40.00 USD); 44.00 USD from 2026-12-01 (2)");
+    expect(r.stdout).toMatch(/Money[^\n]*128\.00 USD over 3 cycles/);
+  });
 });

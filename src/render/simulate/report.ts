@@ -1,7 +1,7 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
 import type { RateCard } from "../../ratecard/types.js";
-import { versionInstants, type CardVersion } from "../../ratecard/versions.js";
+import { versionInstants } from "../../ratecard/versions.js";
 import type { Instant } from "../../time.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import { quotaReached } from "../../engine/rules.js";
@@ -65,13 +65,21 @@ function planText(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => s
     const change = [...sim.scenario.changes].reverse().find((c) => c.change.kind === "plan" && c.change.plan === plan && c.at < cycle.end);
     spans.push({ plan, from: change !== undefined && change.at >= cycle.start ? change.at : cycle.start });
   }
-  const versions = card.versions === undefined ? undefined : versionInstants(card, ctx.zone);
+  // Each version from when it applies to the scenario's cycles: one that applies from the next cycle (`applies:
+  // next_cycle`) from the first cycle start on or after its date (red70e H1: Business read 6,600 from March 15 where
+  // March was billed 6,000), named by that start; one at once from its date, named as the card writes it.
+  const starts = own.cycles.map((c) => c.start);
+  const versions = versionInstants(card, ctx.zone)?.map(({ card: version, effective }): Timed => {
+    if (version.applies !== "next_cycle") return { version, at: effective, from: version.effective };
+    const at = starts.find((start) => start >= effective) ?? Infinity;
+    return { version, at, from: at === Infinity ? version.effective : localDate(ctx, at) };
+  });
   // A negotiated allowance stays whatever a version's plan includes: only the price is the version's.
   const negotiated = !own.allowance.eq(own.plan.included);
   let text = `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})`;
   if (own.own) text += laterTerms(versions, own.plan.key, { price: own.plan.price, included: own.plan.included }, { after: -Infinity, until: spans[0]?.from, negotiated }, { unit: card.unit, amount, money });
   spans.forEach(({ plan, from }, i) => {
-    const inForce = versions === undefined ? plan : (versions.reduce((at, v) => (v.effective <= from ? v : at), versions[0]!).card.plans.get(plan.key) ?? plan);
+    const inForce = versions === undefined ? plan : (versions.reduce((last, v) => (v.at <= from ? v : last), versions[0]!).version.plans.get(plan.key) ?? plan);
     text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${included({ allowance: inForce.included, onetime: inForce.onetime, unit: card.unit }, amount)} for ${money(inForce.price)})`;
     text += laterTerms(versions, plan.key, { price: inForce.price, included: inForce.included }, { after: from, until: spans[i + 1]?.from, negotiated: false }, { unit: card.unit, amount, money });
   });
@@ -469,19 +477,26 @@ function versionsText(card: RateCard): string {
   return versions.map((v, i) => (i === 0 ? v.version : `${v.version} from ${v.effective}`)).join(", ");
 }
 
+/** A card version, the instant it applies to the scenario's cycles from, and how that is named. */
+interface Timed {
+  version: RateCard;
+  at: Instant;
+  from: string;
+}
+
 /**
  * A plan as later card versions price it while it is in force (versions effective after `after` and before `until`),
  * where one changes its price or allowance: the headline named the first version's alone while the cycles were billed at
  * the later one's (red team, stop 37).
  */
-function laterTerms(versions: readonly CardVersion[] | undefined, key: string, start: { price: Decimal; included: Decimal }, span: { after: Instant; until: Instant | undefined; negotiated: boolean }, words: { unit: string; amount: (v: Decimal) => string; money: (v: Decimal) => string }): string {
+function laterTerms(versions: readonly Timed[] | undefined, key: string, start: { price: Decimal; included: Decimal }, span: { after: Instant; until: Instant | undefined; negotiated: boolean }, words: { unit: string; amount: (v: Decimal) => string; money: (v: Decimal) => string }): string {
   let before = start;
   const parts: string[] = [];
-  for (const { card: version, effective } of versions ?? []) {
-    if (effective <= span.after || (span.until !== undefined && effective >= span.until)) continue;
+  for (const { version, at, from } of versions ?? []) {
+    if (at <= span.after || at === Infinity || (span.until !== undefined && at >= span.until)) continue;
     const plan = version.plans.get(key);
     if (plan === undefined || (plan.price.eq(before.price) && (span.negotiated || plan.included.eq(before.included)))) continue;
-    parts.push(`${span.negotiated || plan.included.eq(before.included) ? "" : `${words.amount(plan.included)} ${words.unit}, `}${words.money(plan.price)} from ${version.effective} (${version.version})`);
+    parts.push(`${span.negotiated || plan.included.eq(before.included) ? "" : `${words.amount(plan.included)} ${words.unit}, `}${words.money(plan.price)} from ${from} (${version.version})`);
     before = { price: plan.price, included: plan.included };
   }
   return parts.length === 0 ? "" : `; ${parts.join("; ")}`;
