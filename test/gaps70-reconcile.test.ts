@@ -64,5 +64,15 @@ describe("reconcile of daily files that skip a day", () => {
     const r = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--timezone", "America/New_York", "--usage", "days", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).usage_gaps).toEqual(['the daily files in "days" skip 1 day between 2026-11-27 and 2026-12-02 (2026-12-01): no usage is read for it']);
+    // West of UTC the day before the cycle is no gap of it (red70f L1): October 31's UTC file ends at 20:00 on October
+    // 31 in New York, before November's cycle; with it missing instead, the report says nothing.
+    const before = mkdtempSync(join(tmpdir(), "gaps70-"));
+    mkdirSync(join(before, "days"));
+    for (const day of ["10-28", "10-29", "10-30", "11-01", "11-02"]) writeFileSync(join(before, "days", `usage-2026-${day}.csv`), `timestamp,meter,quantity,project\n2026-${day}T15:00:00Z,data_read,100,alpha\n`);
+    writeFileSync(join(before, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,data_read,alpha,200,2\n");
+    const west = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-10-01", "--timezone", "America/New_York", "--usage", "days", "--bill", "bill.csv", "--format", "json"], { cwd: before });
+    expect(west.code, west.stderr).toBe(0);
+    expect(west.stderr).toContain("(2026-10-31): no usage is read for it");
+    expect(JSON.parse(west.stdout)).not.toHaveProperty("usage_gaps");
   });
 });

@@ -83,9 +83,13 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const view = { allLines: options.allLines === true };
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).
   // Only the days of the bill's cycles: a day skipped in a month the bill does not cover is no word on it (red70d M1).
-  // A day either side too: a daily file is most often named by its UTC date, and a zone's day reaches into the next's
-  // or the last's (red70e M1: December 1's UTC file held November 30's evening in New York).
-  const gaps = missingDays(options.usage, result.cycles.map((c) => ({ first: settings.zone.dateTime(c.start).minus({ days: 1 }).toISODate()!, last: settings.zone.dateTime(c.end - 1).plus({ days: 1 }).toISODate()! })));
+  // A day past them on the side the zone reaches: a daily file is most often named by its UTC date, so west of UTC the
+  // file after a cycle's last day holds its evening (red70e M1: December 1's held November 30's in New York), and east
+  // of it the file before its first day holds its first hours; not both (red70f L1).
+  const gaps = missingDays(options.usage, result.cycles.map((c) => {
+    const [start, end] = [settings.zone.dateTime(c.start), settings.zone.dateTime(c.end - 1)];
+    return { first: (start.offset > 0 ? start.minus({ days: 1 }) : start).toISODate()!, last: (end.offset < 0 ? end.plus({ days: 1 }) : end).toISODate()! };
+  }));
   const report: Reconciliation = gaps.length === 0 ? result : { ...result, usageGaps: gaps };
   await emit(render(format, {
     json: () => json(reconcileJson(report)),

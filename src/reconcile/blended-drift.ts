@@ -1,6 +1,7 @@
 import { Decimal, formatExact } from "../money.js";
 import { formatInstant, Zone } from "../time.js";
 import { meterName } from "./summary.js";
+import { minorDigits } from "../ratecard/cycle-money.js";
 import type { Difference, Reconciliation } from "./types.js";
 
 /** Lines named in the text before the rest are counted. */
@@ -21,7 +22,10 @@ export function blendedDrift(r: Reconciliation): string | undefined {
     const key = JSON.stringify([d.cycleStart, d.line.meters, d.line.dimensions, d.line.money]);
     groups.set(key, [...(groups.get(key) ?? []), d]);
   }
-  const blended = [...groups.values()].filter(apart);
+  // A row in the card's currency is rounded to its minor unit: `step` is a cent of it in the card's unit, 100 yen for a
+  // card in yen (red70f M1: a yen bill rounded to the yen read as 38 prices).
+  const minor = new Decimal(10).pow(2 - minorDigits(r.currency));
+  const blended = [...groups.values()].filter((ds) => apart(ds, minor));
   if (blended.length === 0) return undefined;
   const zone = Zone.of(r.timezone);
   const named = blended.slice(0, LINES_NAMED).map((ds) => {
@@ -43,7 +47,7 @@ export function blendedDrift(r: Reconciliation): string | undefined {
  * cent, read as 33 prices; red70e M2: a line of two rows rounded each, and a bill in money of a card in credits). A
  * row written neither in the card's unit nor in its currency leaves the rounding unknown, and nothing is said.
  */
-function apart(ds: readonly Difference[]): boolean {
+function apart(ds: readonly Difference[], minor: Decimal): boolean {
   let lowest: Decimal | undefined;
   let highest: Decimal | undefined;
   for (const d of ds) {
@@ -51,8 +55,8 @@ function apart(ds: readonly Difference[]): boolean {
     if (bill?.quantity === undefined || !bill.quantity.gt(0) || bill.parts.length === 0) return false;
     let slack = new Decimal(0);
     for (const part of bill.parts) {
-      // Written in the card's unit: its last place; in the card's currency: a cent of it in the card's unit (`step`).
-      const unit = part.places !== undefined ? new Decimal(10).pow(-part.places) : part.step;
+      // Written in the card's unit: its last place; in the card's currency: its minor unit in the card's unit.
+      const unit = part.places !== undefined ? new Decimal(10).pow(-part.places) : part.step?.mul(minor);
       if (unit === undefined) return false;
       slack = slack.plus(unit.div(2));
     }
