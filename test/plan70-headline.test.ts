@@ -51,4 +51,17 @@ describe("simulate's Plan line, a plan change beside card versions", () => {
     expect(r.stdout).toContain("Solo (1,500.00 credits a cycle for 12.00 USD), then Team from 2026-11-15 00:00 (5,000.00 credits a cycle for 40.00 USD); 44.00 USD from 2026-12-01 (2)");
     expect(r.stdout).toMatch(/Money[^\n]*128\.00 USD over 3 cycles/);
   });
+
+  it("dates the credit price of a version applying from the next cycle by that cycle, in the note on overage (red70f L2)", async () => {
+    // Solo, 20 calls a cycle: 500 credits past zero each, billed at 0.01 in November and 0.02 from December 1, where
+    // version 2 (dated November 10, applying from the next cycle) is in force: 12 + 5 + (13 + 10) x 2 = 63.
+    const dir = mkdtempSync(join(tmpdir(), "plan70-"));
+    writeFileSync(join(dir, "v1.yaml"), V1);
+    writeFileSync(join(dir, "v2.yaml"), V2.replace('effective: "2026-12-01"', 'effective: "2026-11-10"\napplies: next_cycle').replace('credit_price: "0.01"', 'credit_price: "0.02"'));
+    writeFileSync(join(dir, "scn.yaml"), "name: over\ncard: v1.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\nsends:\n  - { name: a, meter: call, quantity: 20, every: cycle on day 2 at 10:00 }\n");
+    const r = await burnrate(["simulate", "scn.yaml", "--card", "v1.yaml", "--card", "v2.yaml", "--format", "markdown"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.stdout.replace(/\s+/g, " ")).toContain("at 0.01 USD per credit, then 0.02 from 2026-12-01, billed in money");
+    expect(r.stdout).toMatch(/Money[^\n]*63\.00 USD over 3 cycles/);
+  });
 });

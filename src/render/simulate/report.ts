@@ -1,7 +1,6 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
 import type { RateCard } from "../../ratecard/types.js";
-import { versionInstants } from "../../ratecard/versions.js";
 import type { Instant } from "../../time.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import { quotaReached } from "../../engine/rules.js";
@@ -13,6 +12,7 @@ import { localDate, localDateTime, type RenderContext } from "../shared/context.
 import type { Block } from "../shared/document.js";
 import { count, credits, exactGrouped } from "../shared/numbers.js";
 import { partsBlocks } from "./parts.js";
+import { creditPrices, laterTerms, timedVersions, versionsText, type Timed } from "./version-terms.js";
 
 /** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
 export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
@@ -65,15 +65,7 @@ function planText(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => s
     const change = [...sim.scenario.changes].reverse().find((c) => c.change.kind === "plan" && c.change.plan === plan && c.at < cycle.end);
     spans.push({ plan, from: change !== undefined && change.at >= cycle.start ? change.at : cycle.start });
   }
-  // Each version from when it applies to the scenario's cycles: one that applies from the next cycle (`applies:
-  // next_cycle`) from the first cycle start on or after its date (red70e H1: Business read 6,600 from March 15 where
-  // March was billed 6,000), named by that start; one at once from its date, named as the card writes it.
-  const starts = own.cycles.map((c) => c.start);
-  const versions = versionInstants(card, ctx.zone)?.map(({ card: version, effective }): Timed => {
-    if (version.applies !== "next_cycle") return { version, at: effective, from: version.effective };
-    const at = starts.find((start) => start >= effective) ?? Infinity;
-    return { version, at, from: at === Infinity ? version.effective : localDate(ctx, at) };
-  });
+  const versions = timedVersions(card, own.cycles, ctx);
   // A negotiated allowance stays whatever a version's plan includes: only the price is the version's.
   const negotiated = !own.allowance.eq(own.plan.included);
   let text = `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})`;
@@ -299,7 +291,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end${shares([0]).length > 0 ? `, and "Of allowance" is of that plan's allowance` : ""}.`);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
-    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${creditPrices(card, p.purchase.price, `${card.currency} per ${card.unit.replace(/s$/, "")}`)}`;
+    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${creditPrices(timedVersions(card, p.cycles, ctx), p.purchase.price, `${card.currency} per ${card.unit.replace(/s$/, "")}`)}`;
     // Where the pools bill all that went past the credits and nothing is bought, there is nothing to buy instead: the note on overage says why.
     const billedOnly = p.topupNeeded.isZero() && p.cycles.some((c) => c.pastZeroBilled.gt(0));
     notes.push(`${grace([`"Runs out", "${graceHead}" and `]).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase && !billedOnly ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
@@ -322,7 +314,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overageMoney), ZERO);
-  if (overage.gt(0)) notes.push(overageNote(p, card, money(overage), kind));
+  if (overage.gt(0)) notes.push(overageNote(p, { card, versions: timedVersions(card, p.cycles, ctx) }, money(overage), kind));
   if (sim.scenario.timed.some((t) => t.when.kind === "once" && t.when.at === sim.scenario.start && card.meters.get(t.meter)?.aggregation === "gauge")) {
     notes.push("Gauge levels (storage, records) set at the start are first charged at the second cycle's start, as a level that rises during a cycle is.");
   }
@@ -335,10 +327,10 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
  * credit price, bought instead only where buying costs less or serves what a pool refuses (newcomer68 M2: the note
  * named requests alone).
  */
-function overageNote(p: PlanResult, card: RateCard, amount: string, kind: string): string {
+function overageNote(p: PlanResult, { card, versions }: { card: RateCard; versions: readonly Timed[] | undefined }, amount: string, kind: string): string {
   const pools = [...card.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label);
   const billed = p.cycles.some((c) => c.overageCredits.gt(0));
-  const price = card.creditPrice === undefined ? "the card's credit price" : creditPrices(card, card.creditPrice, `${card.currency} per ${card.unit.replace(/s$/, "")}`);
+  const price = card.creditPrice === undefined ? "the card's credit price" : creditPrices(versions, card.creditPrice, `${card.currency} per ${card.unit.replace(/s$/, "")}`);
   const what = [
     ...(p.cycles.some((c) => c.overageRequests.gt(0)) ? ["requests past the plan's quota"] : []),
     ...(billed ? [`usage past zero in the ${pools.join(" and ")} pool${pools.length === 1 ? "" : "s"} (when_exhausted: overage), at ${price}`] : []),
@@ -468,50 +460,5 @@ function included(plan: { allowance: Decimal; onetime: Decimal; unit: string }, 
 /** The card's unit as a column heading: "Cents p50" on a card priced in cents, not "Credits p50". */
 function titled(unit: string): string {
   return unit.charAt(0).toUpperCase() + unit.slice(1);
-}
-
-/** The card's version, or its versions each from when it is effective ("2026-11, 2026-11b from 2026-11-15"). */
-function versionsText(card: RateCard): string {
-  const versions = card.versions;
-  if (versions === undefined || versions.length < 2) return card.version;
-  return versions.map((v, i) => (i === 0 ? v.version : `${v.version} from ${v.effective}`)).join(", ");
-}
-
-/** A card version, the instant it applies to the scenario's cycles from, and how that is named. */
-interface Timed {
-  version: RateCard;
-  at: Instant;
-  from: string;
-}
-
-/**
- * A plan as later card versions price it while it is in force (versions effective after `after` and before `until`),
- * where one changes its price or allowance: the headline named the first version's alone while the cycles were billed at
- * the later one's (red team, stop 37).
- */
-function laterTerms(versions: readonly Timed[] | undefined, key: string, start: { price: Decimal; included: Decimal }, span: { after: Instant; until: Instant | undefined; negotiated: boolean }, words: { unit: string; amount: (v: Decimal) => string; money: (v: Decimal) => string }): string {
-  let before = start;
-  const parts: string[] = [];
-  for (const { version, at, from } of versions ?? []) {
-    if (at <= span.after || at === Infinity || (span.until !== undefined && at >= span.until)) continue;
-    const plan = version.plans.get(key);
-    if (plan === undefined || (plan.price.eq(before.price) && (span.negotiated || plan.included.eq(before.included)))) continue;
-    parts.push(`${span.negotiated || plan.included.eq(before.included) ? "" : `${words.amount(plan.included)} ${words.unit}, `}${words.money(plan.price)} from ${from} (${version.version})`);
-    before = { price: plan.price, included: plan.included };
-  }
-  return parts.length === 0 ? "" : `; ${parts.join("; ")}`;
-}
-
-/** A credit's price as the card gives it, then its later versions' where they differ ("0.01 USD per credit, then 0.02 from 2026-11-15"). */
-function creditPrices(card: RateCard, first: Decimal, per: string): string {
-  const parts = [`${formatExact(first)} ${per}`];
-  let last = first;
-  for (const version of card.versions?.slice(1) ?? []) {
-    const price = version.creditPrice;
-    if (price === undefined || price.eq(last)) continue;
-    parts.push(`then ${formatExact(price)} from ${version.effective}`);
-    last = price;
-  }
-  return parts.join(", ");
 }
 
