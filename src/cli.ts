@@ -87,6 +87,7 @@ function program(io: Io): Command {
     .option("--ledger", "every transaction with a running balance, instead of the statement")
     .option("--cycle <date>", "show only the cycle holding DATE, the cycles of a MONTH (2026-11, Nov 2026), or the cycles FROM..THROUGH; the replay still starts at the anchor, so balances are carried")
     .option("--no-chart", "no burn-down and bar charts under the table on a terminal")
+    .option("--strict", "warnings fail the run (exit 1) once the report, which lists them, is written")
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
@@ -139,6 +140,7 @@ function program(io: Io): Command {
     .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, money item or paid credits drawn, in any cycle and account, falls by more than PERCENT", gateLimit("--fail-under-meter"))
     .option("--fail-under-amount <credits>", "exit 1 when any meter's amount or paid credits drawn, in any cycle and account, falls by more than CREDITS, or a money item by more than their worth", gateLimit("--fail-under-amount"))
     .option("--fail-over-line <percent>", "exit 1 when any priced line (meter, component and the dimension values it is priced by) costs more than PERCENT more over the whole usage (a rise from 0 counts)", gateLimit("--fail-over-line"))
+    .option("--strict", "every warning fails the run (exit 1), as a gate's finding does")
     .option("--fail-on-unmeasured", "exit 1 when a price rises that the usage never exercises (a line it never priced, a plan none of its cycles is on, an overage or credits it never pays), which no other gate can measure (fail closed)")
     .option("--cycle <date>", "compare only the cycle holding DATE, the cycles of a MONTH (2026-11, Nov 2026), or the cycles FROM..THROUGH; both replays still start at the anchor")
     .addOption(formatOption(FORMATS))
@@ -179,6 +181,7 @@ function program(io: Io): Command {
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))
     .option("--all-lines", "list every line with its status (agrees, differs, only on bill, only in usage), not only the differences")
     .option("--every-account", "a bill that invoices every account: an account charged credits in its cycles that it names no line of needs attention (exit 1)")
+    .option("--strict", "warnings fail the run (exit 1), as findings do")
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
     .addOption(bomOption())

@@ -25,7 +25,7 @@ import type { Zone } from "../time.js";
 import { checkDestination, emit } from "../output.js";
 import type { RunInput } from "../output-target.js";
 import type { RateCard } from "../ratecard/types.js";
-import { chooseFormat, colorFor, FORMATS, warnFormatName } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS, formatNameWarning } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { progressFor } from "../progress/progress.js";
@@ -38,6 +38,7 @@ import { spilloverNote } from "./spillover-note.js";
 import { DIFF_NO_ROWS, noRowsNote } from "./no-rows-note.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 import { periodStatement } from "../render/statement/period.js";
+import { Told } from "./told.js";
 import { worthAt, worthAtAll } from "../render/diff/report.js";
 
 export interface DiffOptions extends ReplayInputOptions {
@@ -57,6 +58,8 @@ export interface DiffOptions extends ReplayInputOptions {
   color?: boolean;
   /** Compare only the cycle holding this date, or the cycles FROM..THROUGH (statement-period.ts), as statement shows them. */
   cycle?: string;
+  /** Every warning fails the run (exit 1), not only those --fail-on-unmeasured makes findings. */
+  strict?: boolean;
 }
 
 /** The account's terms under one card: a plan the other card lacks is an error that says which card. */
@@ -75,7 +78,7 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
  * Both cards and each replay's settings, the account file's warnings said. The account file is let go here, not held
  * through both replays (account-inputs.ts).
  */
-function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { base: RateCard; card: RateCard; baseAsReplayed: RateCard; baseSettings: AccountSettings; cardSettings: AccountSettings; inputs: RunInput[]; renamed: ReadonlyMap<string, string> } {
+function cardsAndSettings(options: DiffOptions, flags: AccountFlags, told: Told): { base: RateCard; card: RateCard; baseAsReplayed: RateCard; baseSettings: AccountSettings; cardSettings: AccountSettings; inputs: RunInput[]; renamed: ReadonlyMap<string, string> } {
   const account = loadAccount(options.account);
   const base = loadCardFor(options.base, undefined, "--base");
   const card = loadCardFor(options.card, account);
@@ -89,10 +92,10 @@ function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { 
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new", base);
-  for (const warning of accountWarnings(account, flags, card, cardSettings)) io.stderr.write(visibleLines(warning));
-  for (const [key, old] of renamed) io.stderr.write(visibleLines(`burnrate: note: meter ${shown(key)} of the new card is ${shown(old)} of the base card renamed, written alike (${card.file}): the base card prices its rows as ${shown(old)}'s, so the rename alone costs nothing\n`));
+  for (const warning of accountWarnings(account, flags, card, cardSettings)) told.say(visibleLines(warning));
+  for (const [key, old] of renamed) told.say(visibleLines(`burnrate: note: meter ${shown(key)} of the new card is ${shown(old)} of the base card renamed, written alike (${card.file}): the base card prices its rows as ${shown(old)}'s, so the rename alone costs nothing\n`));
   const swapped = swappedWarning(base, card);
-  if (swapped !== undefined) io.stderr.write(visibleLines(swapped));
+  if (swapped !== undefined) told.say(visibleLines(swapped));
   return { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed };
 }
 
@@ -109,8 +112,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const format = chooseFormat(options.format, options.output, FORMATS, io);
   // Every flag the account reads, for both replays: --dedupe-window was once dropped here, and diff priced repeats the statement billed.
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through, dedupeWindow: options.dedupeWindow, skipBeforeAnchor: options.skipBeforeAnchor };
-  const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed } = cardsAndSettings(options, flags, io);
-  warnFormatName(options, format, io);
+  const told = new Told(io);
+  const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed } = cardsAndSettings(options, flags, told);
+  told.say(options.format === undefined ? undefined : formatNameWarning(format, options.output));
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
   // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.
@@ -127,17 +131,17 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   } finally {
     progress.end();
   }
-  for (const note of skipped.notes(card)) io.stderr.write(visibleLines(note));
+  for (const note of skipped.notes(card)) told.say(visibleLines(note));
   const noRows = noRowsNote(after, options.usage, DIFF_NO_ROWS);
-  if (noRows !== undefined) io.stderr.write(visibleLines(noRows));
+  if (noRows !== undefined) told.say(visibleLines(noRows));
   // Both replays leave out the same rows: said once, from the new card's.
   const beforeNote = beforeAnchorNote(after, cardSettings);
-  if (beforeNote !== undefined) io.stderr.write(beforeNote);
-  for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
+  if (beforeNote !== undefined) told.say(beforeNote);
+  for (const warning of fallbackWarnings(card, after)) told.say(visibleLines(warning));
   // A month's few rows past its end run a cycle further, billing every account its fee under both cards (newcomer56 M4):
   // said as statement says it, and --cycle compares the month alone, each replay's cycles of the period.
   const spillover = spilloverNote(after, cardSettings, { cycle: options.cycle });
-  if (spillover !== undefined) io.stderr.write(spillover);
+  if (spillover !== undefined) told.say(spillover);
   const period = options.cycle === undefined ? undefined : askedPeriod(options.cycle, cardSettings);
   if (period !== undefined) {
     checkWithin(period, after, cardSettings, options.cycle!);
@@ -145,7 +149,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   }
   const changes = markRenames(versionChanges(base, card, cardSettings.zone), renamed);
   const inside = effectiveInside({ base, card }, after, cardSettings.zone);
-  if (inside !== undefined) io.stderr.write(visibleLines(`burnrate: note: ${formatLocation(inside.location)}: ${effectiveInsideText(inside)}\n`));
+  if (inside !== undefined) told.say(visibleLines(`burnrate: note: ${formatLocation(inside.location)}: ${effectiveInsideText(inside)}\n`));
   // The money first: the comparison, the statements' last reader, lets each account's cycles go once compared (at
   // 10,000 accounts, both statements held 120 MB of a 265 MB heap beside the report's rows).
   const money = compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }, io.heapCheck);
@@ -157,30 +161,30 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const otherCurrency = result.money.otherCurrency;
   const unpricedCredits = result.money.unpricedCredits;
   if (unpricedCredits !== undefined && !options.failOnUnmeasured) {
-    io.stderr.write(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them; credit_price: in it, what a credit bought costs in its currency, compares them\n`));
+    told.say(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them; credit_price: in it, what a credit bought costs in its currency, compares them\n`));
   }
   // Neither card prices the credits some cycle buys: the totals are unknown under both, as the statement's are. No
   // price changed to measure, so not a --fail-on-unmeasured finding; said, as no money gate judges the totals.
   const unpricedBoth = unpricedCredits === undefined && otherCurrency === undefined && !result.money.unpricedBought.old.isZero();
   if (unpricedBoth) {
-    io.stderr.write(visibleLines(`burnrate: warning: neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared (the plan fees and overage are, cycle by cycle); credit_price: in both cards, what a credit bought costs in their currency, compares them\n`));
+    told.say(visibleLines(`burnrate: warning: neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared (the plan fees and overage are, cycle by cycle); credit_price: in both cards, what a credit bought costs in their currency, compares them\n`));
   }
   if (otherCurrency !== undefined && !options.failOnUnmeasured) {
-    io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
+    told.say(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }
   // Worth at the base card's prices, to its display places at most (a meter's average price has more).
   const refusedUnits: RefusedUnits = { unit: card.unit, zone: cardSettings.zone, worth: (v) => formatExact(new Decimal(formatFixed(v, base.precision.display, base.precision.rounding))) };
   // Also on standard error: a CI log shows it whatever the report's format and destination.
   const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${unmeasuredChange(c)}, ${unmeasuredWhy(c)}`;
   if (!options.failOnUnmeasured) {
-    for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
+    for (const c of result.unmeasured) told.say(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
     const more = result.refusedMore;
-    if (more !== undefined) io.stderr.write(visibleLines(`burnrate: warning: ${refusedText(more, refusedUnits)}: charged nothing, ${options.failOver === undefined ? "no gate measured it" : "--fail-over judges its worth"}\n`));
+    if (more !== undefined) told.say(visibleLines(`burnrate: warning: ${refusedText(more, refusedUnits)}: charged nothing, ${options.failOver === undefined ? "no gate measured it" : "--fail-over judges its worth"}\n`));
   }
   // Said on standard error whatever the gates: credits customers lose are charged nothing, and a log read for "no change" misses them.
   const lost = result.money.lost;
   if (lost !== undefined && !result.failOver?.expired) {
-    io.stderr.write(visibleLines(`burnrate: warning: ${lostText(lost, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}: ${options.failOver === undefined ? "no --fail-over to judge it" : `within --fail-over ${formatExact(options.failOver)}%`}\n`));
+    told.say(visibleLines(`burnrate: warning: ${lostText(lost, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}: ${options.failOver === undefined ? "no --fail-over to judge it" : `within --fail-over ${formatExact(options.failOver)}%`}\n`));
   }
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
@@ -197,6 +201,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${refusedText(result.refusedMore, refusedUnits)}: charged nothing, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && otherCurrency !== undefined ? [`the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: no gate can compare their money, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && unpricedCredits !== undefined ? [`${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: no gate can compare the money totals, past --fail-on-unmeasured`] : []),
+    ...(options.strict && told.warnings.length > 0 ? [`diff gave ${told.warnings.length} warning(s) (--strict)`] : []),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }

@@ -17,7 +17,7 @@ import type { Difference, Reconciliation } from "../reconcile/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML, warnFormatName } from "../render/shared/format.js";
+import { chooseFormat, colorFor, json, WITH_HTML, formatNameWarning } from "../render/shared/format.js";
 import { reconcileHtml } from "../render/reconcile/html.js";
 import { reconcileCsv } from "../render/reconcile/csv.js";
 import { reconcileJson } from "../render/reconcile/json.js";
@@ -29,6 +29,7 @@ import { missingDays } from "../usage/missing-days.js";
 import { blendedDrift } from "../reconcile/blended-drift.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
+import { Told } from "./told.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -43,6 +44,8 @@ export interface ReconcileOptions extends ReplayInputOptions {
   color?: boolean;
   allLines?: boolean;
   everyAccount?: boolean;
+  /** Warnings fail the run (exit 1), as findings do. */
+  strict?: boolean;
 }
 
 export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise<void> {
@@ -51,11 +54,12 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   checkRereadable(options.usage, "a regular usage file (a boundary check reads it again), not a pipe: reconcile cannot take one, nor standard input (--usage -), so save it to a file first");
   const tolerance = { absolute: options.tolerance ?? ZERO, percent: options.tolerancePercent ?? ZERO };
   const { card, settings, warnings, accountCard } = accountInputs(options);
-  for (const warning of warnings) io.stderr.write(visibleLines(warning));
+  const told = new Told(io);
+  for (const warning of warnings) told.say(visibleLines(warning));
   const inputs = replayRunInputs(options, accountCard, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
-  warnFormatName(options, format, io);
+  told.say(options.format === undefined ? undefined : formatNameWarning(format, options.output));
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr (usage/mapping.ts).
   const skipped = new SkippedRows([options.account, options.card, options.mapping, options.bill, options.billMapping], options.usage);
@@ -70,15 +74,15 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     everyAccount: options.everyAccount === true,
   }).finally(() => progress.end());
   // The bill's cycles: a day of dated rows may straddle their boundaries.
-  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(visibleLines(note));
+  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) told.say(visibleLines(note));
   const before = beforeAnchorNote(result.replayed, settings);
-  if (before !== undefined) io.stderr.write(before);
+  if (before !== undefined) told.say(before);
   // A customer spelled two ways in the usage is said as statement says it: a bill line short of it reads as unexplained (newcomer53 M2).
   const used = result.replayed.accounts.map((a) => a.account);
-  for (const warning of lookalikeWarnings(settings, lookalikeAccounts(settings, used, idleIn(result.replayed.accounts)))) io.stderr.write(visibleLines(warning));
-  for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
+  for (const warning of lookalikeWarnings(settings, lookalikeAccounts(settings, used, idleIn(result.replayed.accounts)))) told.say(visibleLines(warning));
+  for (const warning of fallbackMissWarnings(result.fallbacks)) told.say(visibleLines(warning));
   const blended = blendedDrift(result);
-  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result), ...(blended === undefined ? [] : [`burnrate: note: ${blended}\n`])]) io.stderr.write(visibleLines(note));
+  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result), ...(blended === undefined ? [] : [`burnrate: note: ${blended}\n`])]) told.say(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).
@@ -125,6 +129,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   // Asked for: a reseller's invoice run of every customer, where one left off is revenue not billed (red68 M2: a bill of
   // 1,000 of 20,003 customers read "the bill agrees", exit 0, and the CSV sheet had no row for the others).
   if (unbilled.length > 0) findings.push(unbilledText(unbilled, card));
+  if (options.strict && told.warnings.length > 0) findings.push(`reconcile gave ${told.warnings.length} warning(s) (--strict)`);
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }
 

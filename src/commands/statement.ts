@@ -11,7 +11,7 @@ import { chartsLeftOut, MOST_CHARTED_ACCOUNTS, terminalChart } from "../render/c
 import { statementCharts, type TerminalChartSettings } from "../render/charts/terminal.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { markdownChunks, terminalChunks, toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat, warnFormatName } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat, formatNameWarning } from "../render/shared/format.js";
 import { render, type Reporters } from "../render/shared/reporters.js";
 import { statementHtml } from "../render/statement/html.js";
 import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger/report.js";
@@ -36,6 +36,7 @@ import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { accountSpans, burnEntriesShown, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
+import { Told } from "./told.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -46,6 +47,8 @@ export interface StatementOptions extends ReplayInputOptions {
   color?: boolean;
   /** Show only the cycle holding this date, or the cycles FROM..THROUGH (statement-period.ts). */
   cycle?: string;
+  /** Warnings fail the run (exit 1), once the report is written. */
+  strict?: boolean;
 }
 
 export async function statement(options: StatementOptions, io: Io): Promise<void> {
@@ -53,12 +56,13 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const { card, settings, warnings, accountCard } = accountInputs(options);
   // Refused before the replay where it can be (a bad date, FROM after THROUGH, a date before the anchor).
   const period = options.cycle === undefined ? undefined : askedPeriod(options.cycle, settings);
-  for (const warning of warnings) io.stderr.write(visibleLines(warning));
+  const told = new Told(io);
+  for (const warning of warnings) told.say(visibleLines(warning));
   const inputs = replayRunInputs(options, accountCard);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
-  warnFormatName(options, format, io);
+  told.say(options.format === undefined ? undefined : formatNameWarning(format, options.output));
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr, the statement being of usage alone.
   const skipped = new SkippedRows([options.account, options.card, options.mapping], options.usage);
@@ -70,15 +74,16 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx, period) : ledgerCsvFormat({ bom: options.bom }), file, period);
       const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
       if (period !== undefined) checkWithin(period, replayed, settings, options.cycle!);
-      for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(visibleLines(note));
+      for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) told.say(visibleLines(note));
       const before = beforeAnchorNote(replayed, settings);
-      if (before !== undefined) io.stderr.write(before);
+      if (before !== undefined) told.say(before);
       writer.end(period === undefined ? undefined : accountSpans(replayed, period));
       await file.commit(io);
     } catch (e) {
       file.abort();
       throw e;
     }
+    told.failIfStrict(options.strict, "statement");
     return;
   }
   const charting = options.ledger ? undefined : terminalChart(options, format, io);
@@ -88,40 +93,40 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const entries = options.ledger ? new LedgerEntries() : undefined;
   const burn = !options.ledger && ((chart !== undefined && chart !== "left out") || format === "html") ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, entries ?? burn).finally(() => progress.end());
-  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
+  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) told.say(visibleLines(note));
   const before = beforeAnchorNote(result, settings);
-  if (before !== undefined) io.stderr.write(before);
+  if (before !== undefined) told.say(before);
   // A named account's cycles are read only where a usage account is a character from its name.
   const idle = idleIn(result.accounts);
   const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account), idle);
-  for (const warning of lookalikeWarnings(settings, lookalikes)) io.stderr.write(warning);
+  for (const warning of lookalikeWarnings(settings, lookalikes)) told.say(warning);
   const grantOnly = grantOnlyAccounts(settings, lookalikes, idle, result.accounts.some((a) => !idle(a.account)));
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes, grantOnly);
-  if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
+  if (unnamed !== undefined) told.say(visibleLines(unnamed));
   const quota = quotaRefusalsNote(settings, result);
-  if (quota !== undefined) io.stderr.write(visibleLines(quota));
+  if (quota !== undefined) told.say(visibleLines(quota));
   const grantsNote = grantOnlyNote(settings, grantOnly);
-  if (grantsNote !== undefined) io.stderr.write(visibleLines(grantsNote));
+  if (grantsNote !== undefined) told.say(visibleLines(grantsNote));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
-  if (spillover !== undefined) io.stderr.write(spillover);
+  if (spillover !== undefined) told.say(spillover);
   const exportEnd = exportEndNote(result, settings, period);
-  if (exportEnd !== undefined) io.stderr.write(exportEnd);
+  if (exportEnd !== undefined) told.say(exportEnd);
   const noRows = noRowsNote(result, options.usage);
-  if (noRows !== undefined) io.stderr.write(visibleLines(noRows));
+  if (noRows !== undefined) told.say(visibleLines(noRows));
   const repeats = repeatsNote(result);
-  if (repeats !== undefined) io.stderr.write(visibleLines(repeats));
-  for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
-  for (const warning of freeEventsWarnings(card, result)) io.stderr.write(visibleLines(warning));
-  for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) io.stderr.write(visibleLines(limitKeyWarning(miss)));
+  if (repeats !== undefined) told.say(visibleLines(repeats));
+  for (const warning of fallbackWarnings(card, result)) told.say(visibleLines(warning));
+  for (const warning of freeEventsWarnings(card, result)) told.say(visibleLines(warning));
+  for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) told.say(visibleLines(limitKeyWarning(miss)));
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);
   // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.
   const shown = period === undefined ? result : periodStatement(result, period);
   const own = ownAccountNote(card, settings, shown, lookalikes, idle);
-  if (own !== undefined) io.stderr.write(visibleLines(own));
+  if (own !== undefined) told.say(visibleLines(own));
   const changes = unnamedChangesNote(settings, result);
-  if (changes !== undefined) io.stderr.write(visibleLines(changes));
+  if (changes !== undefined) told.say(visibleLines(changes));
   const late = lateChangesNote(settings, result);
-  if (late !== undefined) io.stderr.write(visibleLines(late));
+  if (late !== undefined) told.say(visibleLines(late));
   const spans = period === undefined ? undefined : accountSpans(result, period);
   const shownEntries = entries === undefined ? [] : spans === undefined ? entries.entries : entriesShown(entries.entries, spans);
   const burns = burn === undefined ? NO_BURNS : spans === undefined ? burn : burnEntriesShown(burn, spans);
@@ -133,16 +138,17 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   };
   const statementReport: Reporters<Format> = {
     // Each account's cycles let go once written: the statement is read no more.
-    json: () => statementJsonText(shown, card, { release: true }),
+    json: () => statementJsonText(shown, card, { release: true, warnings: told.warnings }),
     csv: () => statementCsv(shown, { bom: options.bom, card }),
     // Drawn account by account as they are written: a log of many accounts is never one document in memory.
-    markdown: () => markdownChunks(statementBlocks(shown, ctx)),
+    markdown: () => markdownChunks(statementBlocks(shown, ctx, told.warnings)),
     // Each account's cycles and points let go once drawn, as json's.
-    html: () => statementHtml(shown, burns, ctx, { release: true }),
-    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx), ctx.color), () => chartsOf(shown, chart, (c) => statementCharts(shown, burns, ctx, c))),
+    html: () => statementHtml(shown, burns, ctx, { release: true, warnings: told.warnings }),
+    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx, told.warnings), ctx.color), () => chartsOf(shown, chart, (c) => statementCharts(shown, burns, ctx, c))),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   await emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
+  told.failIfStrict(options.strict, "statement");
 }
 
 /** No ledger: no chart or page asks for one. */

@@ -138,7 +138,11 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
       after: count("the account's cycles after the period, replayed but not shown"),
     }, "only with --cycle: how many of the account's cycles the period left out"),
   })),
-}), { versions: versionsUsed, period: askedPeriod("each account shows its own cycles holding an instant from `from` to `through`") });
+}), {
+  versions: versionsUsed,
+  period: askedPeriod("each account shows its own cycles holding an instant from `from` to `through`"),
+  warnings: array(str("a warning as said on standard error, without its `burnrate: warning: `"), "only where the run gave warnings (a usage account a typo from one the account file names, a price the card's \"*\" gave, ...): the statement is still as the inputs price it; with --strict the run exits 1"),
+});
 
 /** What --cycle asked for; the replay still ran from the anchor. Each account's cycles may differ (a new_cycle upgrade). */
 function askedPeriod(what: string): JsonSchema {

@@ -20,7 +20,7 @@ const TOP = 8;
  * more, each account's cycles (releaseCycles) and points are let go once drawn:
  * a page of many accounts never holds them all.
  */
-export function* statementHtml(statement: Statement, ledger: BurnEntries & { release?(account: string): void }, ctx: RenderContext, { release = false }: { release?: boolean } = {}): Generator<string> {
+export function* statementHtml(statement: Statement, ledger: BurnEntries & { release?(account: string): void }, ctx: RenderContext, { release = false, warnings = [] }: { release?: boolean; warnings?: readonly string[] } = {}): Generator<string> {
   const { card } = ctx;
   const money = (v: Decimal) => credits(v, card.precision.display, card.precision.rounding);
   const names = statement.accounts.map((a) => a.account).join(", ");
@@ -43,7 +43,7 @@ export function* statementHtml(statement: Statement, ledger: BurnEntries & { rel
     releaseCycles(accounts[account]!);
     ledger.release?.(accounts[account]!.account);
   };
-  for (const block of statementBlocks(statement, ctx)) {
+  for (const block of statementBlocks(statement, ctx, warnings)) {
     if (block.kind === "heading" && block.level === 1) {
       drawn();
       // Past the last account, the heading is the totals over all of them (FleetTotals): no account, no burn-down.

@@ -19,10 +19,10 @@ import { leftOutJson, statementHead } from "./json.js";
  * for a caller that reads the statement no more, so that a log of many accounts
  * does not hold every account's state until the last is written.
  */
-export function* statementJsonText(statement: Statement, card?: RateCard, { release = false }: { release?: boolean } = {}): Generator<string> {
+export function* statementJsonText(statement: Statement, card?: RateCard, { release = false, warnings = [] }: { release?: boolean; warnings?: readonly string[] } = {}): Generator<string> {
   const cycles = new CycleText(statement.currency, card);
   const lines = new LineText();
-  let batch = headText(statement);
+  let batch = headText(statement, warnings);
   let nextAccount = "\n    ";
   for (const account of statement.accounts) {
     // Read first: what a period (--cycle) left out is known once they are.
@@ -65,9 +65,9 @@ export function* statementJsonText(statement: Statement, card?: RateCard, { rele
 const BATCH = 1 << 13;
 
 /** Everything before the accounts, and the opening of their array (`accounts` is the last key). */
-function headText(statement: Statement): string {
+function headText(statement: Statement, warnings: readonly string[]): string {
   let text = "{";
-  for (const [key, value] of Object.entries(statementHead(statement))) {
+  for (const [key, value] of Object.entries(statementHead(statement, warnings))) {
     if (value !== undefined) text += `\n  ${jsonString(key)}: ${valueText(value, "\n  ")},`;
   }
   return `${text}\n  "accounts": [`;

@@ -14,17 +14,17 @@ import { leftOutOf, periodOf, type Period } from "./period.js";
  * As objects, for tests and for reading; the statement command writes the same text straight
  * (json-text.ts), and a test holds the two to the same bytes.
  */
-export function statementJson(statement: Statement, card?: RateCard): object {
+export function statementJson(statement: Statement, card?: RateCard, warnings: readonly string[] = []): object {
   return {
-    ...statementHead(statement),
+    ...statementHead(statement, warnings),
     // Each account's JSON is made as the writer reaches it (jsonChunks calls toJSON) and dropped once written:
     // a log of a hundred thousand accounts never holds all their JSON at once.
     accounts: statement.accounts.map((a) => ({ toJSON: () => accountJson(a, statement.currency, card) })),
   };
 }
 
-/** Every key before `accounts`, the last one. */
-export function statementHead(statement: Statement): Record<string, unknown> {
+/** Every key before `accounts`, the last one; `warnings` only where the run gave any, so a clean run's bytes are as before. */
+export function statementHead(statement: Statement, warnings: readonly string[] = []): Record<string, unknown> {
   return {
     schema: "burnrate.statement/v1",
     card: { provider: statement.provider, version: statement.version },
@@ -35,6 +35,7 @@ export function statementHead(statement: Statement): Record<string, unknown> {
     duplicate_events: duplicateEventsJson(statement),
     ...(statement.versions === undefined ? {} : { versions: statement.versions.map((v) => ({ version: v.version, effective: v.effective, applies: v.applies, from: formatInstant(v.from) })) }),
     ...periodJson(statement),
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 

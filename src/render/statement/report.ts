@@ -24,8 +24,10 @@ const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recur
  * A statement for people: per account and cycle, totals first, then grants, categories, projects and lines.
  * Blocks are made as they are drawn, account by account, and the accounts are read once.
  */
-export function* statementBlocks(statement: Statement, ctx: RenderContext): Generator<Block> {
+/** `warnings`: the run's (Told), said first, so that a report kept without its run's standard error still says them. */
+export function* statementBlocks(statement: Statement, ctx: RenderContext, warnings: readonly string[] = []): Generator<Block> {
   const { card } = ctx;
+  for (const warning of warnings) yield { kind: "note", text: `Warning: ${warning}` };
   const dp = card.precision.display;
   const money = (v: Decimal) => credits(v, dp, card.precision.rounding);
   if (statement.versions !== undefined) {
