@@ -443,8 +443,12 @@ function comment(d: CostDiff, view: CostDiff, { cap, details }: { cap: number; d
     "",
   ];
   if (d.effectiveInside !== undefined) out.push(`**Note.** ${markdownText(effectiveInsideText(d.effectiveInside))}.`, "");
-  const unmeasured = unmeasuredNote(d);
+  // Refused usage is --fail-over's to judge where it is given: under "Not measured." it read as if nothing had (newcomer71 L9).
+  const refused = d.refusedMore === undefined ? undefined : refusedNote(d, d.refusedMore);
+  const judged = refused !== undefined && d.failOver !== undefined;
+  const unmeasured = [risesNote(d), judged ? undefined : refused].filter((n) => n !== undefined).join(" ");
   if (unmeasured) out.push(`**Not measured.** ${markdownText(unmeasured)}`, "");
+  if (judged) out.push(`**Refused usage.** ${markdownText(refused)}`, "");
   const tables = cap > 0;
   if (tables && changed.length > 0) out.push(...cappedTable(rowsTable(view, changedRows(view), undefined), cap, ["changed line", "changed lines"]));
   const money = tables ? moneyTable(view, "Changed money, per account and cycle") : undefined;
