@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -84,6 +84,37 @@ describe("a statement's warnings, in its report and under --strict", () => {
     const r = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out, "--strict"]);
     expect(r.code).toBe(1);
     expect(JSON.parse(readFileSync(out, "utf8")).warnings).toEqual([`-o ${JSON.stringify(out)}: writing json (--format json) into a file whose name says markdown`]);
+  });
+});
+
+// newcomer70 M2: a day's file missing from a month of daily files was a note on standard error alone; the statement
+// of the month, kept, billed the month without it and said nothing.
+describe("the days a statement's daily files skip, in its report", () => {
+  function daily(days: readonly string[]): string {
+    const dir = folder();
+    const files = join(dir, "daily");
+    mkdirSync(files);
+    for (const d of days) writeFileSync(join(files, `usage-2026-11-${d}.csv`), `timestamp,account,meter,quantity,project\n2026-11-${d}T10:00:00Z,globex,data_read,1,p1\n`);
+    return dir;
+  }
+
+  it("are in the JSON as usage_gaps, and open the markdown; a note, so --strict passes them", async () => {
+    const dir = daily(["01", "02", "03", "05", "06", "07"]);
+    const args = ["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "daily")];
+    const json = await burnrate([...args, "--format", "json", "--strict"]);
+    expect(json.code).toBe(0);
+    const gap = `the daily files in ${JSON.stringify(join(dir, "daily"))} skip 1 day between 2026-11-01 and 2026-11-07 (2026-11-04): no usage is read for it`;
+    expect(JSON.parse(json.stdout).usage_gaps).toEqual([gap]);
+    expect(json.stderr).toContain(`burnrate: note: ${gap};`);
+    const md = await burnrate([...args, "--format", "markdown"]);
+    expect(md.stdout.split("\n")[0]).toBe(`> Usage gap: ${gap}; a day's usage missing from the log is missing from this statement`);
+  });
+
+  it("leave the report of files of every day as it was", async () => {
+    const dir = daily(["01", "02", "03", "04", "05", "06", "07"]);
+    const json = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "daily"), "--format", "json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).not.toHaveProperty("usage_gaps");
   });
 });
 

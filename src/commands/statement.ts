@@ -37,6 +37,8 @@ import { SkippedRows } from "../usage/skipped-rows.js";
 import { accountSpans, burnEntriesShown, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 import { Told } from "./told.js";
+import { missingDays } from "../usage/missing-days.js";
+import type { Said } from "../render/statement/said.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -130,6 +132,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const spans = period === undefined ? undefined : accountSpans(result, period);
   const shownEntries = entries === undefined ? [] : spans === undefined ? entries.entries : entriesShown(entries.entries, spans);
   const burns = burn === undefined ? NO_BURNS : spans === undefined ? burn : burnEntriesShown(burn, spans);
+  const said: Said = { warnings: told.warnings, usageGaps: missingDays(options.usage) };
   const ledgerReport: Reporters<PlainFormat> = {
     json: () => ledgerText(ledgerJsonFormat(ctx, period), shownEntries),
     csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), shownEntries),
@@ -138,13 +141,13 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   };
   const statementReport: Reporters<Format> = {
     // Each account's cycles let go once written: the statement is read no more.
-    json: () => statementJsonText(shown, card, { release: true, warnings: told.warnings }),
+    json: () => statementJsonText(shown, card, { release: true, said }),
     csv: () => statementCsv(shown, { bom: options.bom, card }),
     // Drawn account by account as they are written: a log of many accounts is never one document in memory.
-    markdown: () => markdownChunks(statementBlocks(shown, ctx, told.warnings)),
+    markdown: () => markdownChunks(statementBlocks(shown, ctx, said)),
     // Each account's cycles and points let go once drawn, as json's.
-    html: () => statementHtml(shown, burns, ctx, { release: true, warnings: told.warnings }),
-    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx, told.warnings), ctx.color), () => chartsOf(shown, chart, (c) => statementCharts(shown, burns, ctx, c))),
+    html: () => statementHtml(shown, burns, ctx, { release: true, said }),
+    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx, said), ctx.color), () => chartsOf(shown, chart, (c) => statementCharts(shown, burns, ctx, c))),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   await emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);

@@ -141,6 +141,7 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
 }), {
   versions: versionsUsed,
   period: askedPeriod("each account shows its own cycles holding an instant from `from` to `through`"),
+  usage_gaps: array(str(), "the days the usage's daily files skip, each series said once: a day's usage missing from the log is missing from the statement; present only where they skip some"),
   warnings: array(str("a warning as said on standard error, without its `burnrate: warning: `"), "only where the run gave warnings (a usage account a typo from one the account file names, a price the card's \"*\" gave, ...): the statement is still as the inputs price it; with --strict the run exits 1"),
 });
 

@@ -8,6 +8,7 @@ import { blockHtml, escapeHtml, HTML_PAGE_END, htmlPageStart, PALETTE } from "..
 import { count, credits } from "../shared/numbers.js";
 import { statementBlocks } from "./report.js";
 import { byProject } from "../shared/summary.js";
+import { NOTHING_SAID, type Said } from "./said.js";
 
 const TOP = 8;
 
@@ -20,7 +21,7 @@ const TOP = 8;
  * more, each account's cycles (releaseCycles) and points are let go once drawn:
  * a page of many accounts never holds them all.
  */
-export function* statementHtml(statement: Statement, ledger: BurnEntries & { release?(account: string): void }, ctx: RenderContext, { release = false, warnings = [] }: { release?: boolean; warnings?: readonly string[] } = {}): Generator<string> {
+export function* statementHtml(statement: Statement, ledger: BurnEntries & { release?(account: string): void }, ctx: RenderContext, { release = false, said = NOTHING_SAID }: { release?: boolean; said?: Said } = {}): Generator<string> {
   const { card } = ctx;
   const money = (v: Decimal) => credits(v, card.precision.display, card.precision.rounding);
   const names = statement.accounts.map((a) => a.account).join(", ");
@@ -43,7 +44,7 @@ export function* statementHtml(statement: Statement, ledger: BurnEntries & { rel
     releaseCycles(accounts[account]!);
     ledger.release?.(accounts[account]!.account);
   };
-  for (const block of statementBlocks(statement, ctx, warnings)) {
+  for (const block of statementBlocks(statement, ctx, said)) {
     if (block.kind === "heading" && block.level === 1) {
       drawn();
       // Past the last account, the heading is the totals over all of them (FleetTotals): no account, no burn-down.

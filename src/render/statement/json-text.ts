@@ -4,6 +4,7 @@ import type { RateCard } from "../../ratecard/types.js";
 import { jsonString } from "../shared/escape.js";
 import { CycleText, LineText, valueText } from "./cycle-text.js";
 import { leftOutJson, statementHead } from "./json.js";
+import { NOTHING_SAID, type Said } from "./said.js";
 
 /**
  * The statement's JSON (statementJson, as `JSON.stringify(value, null, 2)`
@@ -19,10 +20,10 @@ import { leftOutJson, statementHead } from "./json.js";
  * for a caller that reads the statement no more, so that a log of many accounts
  * does not hold every account's state until the last is written.
  */
-export function* statementJsonText(statement: Statement, card?: RateCard, { release = false, warnings = [] }: { release?: boolean; warnings?: readonly string[] } = {}): Generator<string> {
+export function* statementJsonText(statement: Statement, card?: RateCard, { release = false, said = NOTHING_SAID }: { release?: boolean; said?: Said } = {}): Generator<string> {
   const cycles = new CycleText(statement.currency, card);
   const lines = new LineText();
-  let batch = headText(statement, warnings);
+  let batch = headText(statement, said);
   let nextAccount = "\n    ";
   for (const account of statement.accounts) {
     // Read first: what a period (--cycle) left out is known once they are.
@@ -65,9 +66,9 @@ export function* statementJsonText(statement: Statement, card?: RateCard, { rele
 const BATCH = 1 << 13;
 
 /** Everything before the accounts, and the opening of their array (`accounts` is the last key). */
-function headText(statement: Statement, warnings: readonly string[]): string {
+function headText(statement: Statement, said: Said): string {
   let text = "{";
-  for (const [key, value] of Object.entries(statementHead(statement, warnings))) {
+  for (const [key, value] of Object.entries(statementHead(statement, said))) {
     if (value !== undefined) text += `\n  ${jsonString(key)}: ${valueText(value, "\n  ")},`;
   }
   return `${text}\n  "accounts": [`;

@@ -8,23 +8,24 @@ import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
 import { MappedArray } from "../shared/json-chunks.js";
 import { leftOutOf, periodOf, type Period } from "./period.js";
+import { NOTHING_SAID, saidJson, type Said } from "./said.js";
 
 /**
  * The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string.
  * As objects, for tests and for reading; the statement command writes the same text straight
  * (json-text.ts), and a test holds the two to the same bytes.
  */
-export function statementJson(statement: Statement, card?: RateCard, warnings: readonly string[] = []): object {
+export function statementJson(statement: Statement, card?: RateCard, said: Said = NOTHING_SAID): object {
   return {
-    ...statementHead(statement, warnings),
+    ...statementHead(statement, said),
     // Each account's JSON is made as the writer reaches it (jsonChunks calls toJSON) and dropped once written:
     // a log of a hundred thousand accounts never holds all their JSON at once.
     accounts: statement.accounts.map((a) => ({ toJSON: () => accountJson(a, statement.currency, card) })),
   };
 }
 
-/** Every key before `accounts`, the last one; `warnings` only where the run gave any, so a clean run's bytes are as before. */
-export function statementHead(statement: Statement, warnings: readonly string[] = []): Record<string, unknown> {
+/** Every key before `accounts`, the last one, and what the run said beside it (saidJson). */
+export function statementHead(statement: Statement, said: Said = NOTHING_SAID): Record<string, unknown> {
   return {
     schema: "burnrate.statement/v1",
     card: { provider: statement.provider, version: statement.version },
@@ -35,7 +36,7 @@ export function statementHead(statement: Statement, warnings: readonly string[] 
     duplicate_events: duplicateEventsJson(statement),
     ...(statement.versions === undefined ? {} : { versions: statement.versions.map((v) => ({ version: v.version, effective: v.effective, applies: v.applies, from: formatInstant(v.from) })) }),
     ...periodJson(statement),
-    ...(warnings.length === 0 ? {} : { warnings }),
+    ...saidJson(said),
   };
 }
 

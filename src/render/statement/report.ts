@@ -16,6 +16,7 @@ import { Zone } from "../../time.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
 import { isEndedReason } from "../../engine/subscription-end.js";
+import { NOTHING_SAID, saidBlocks, type Said } from "./said.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -24,10 +25,10 @@ const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recur
  * A statement for people: per account and cycle, totals first, then grants, categories, projects and lines.
  * Blocks are made as they are drawn, account by account, and the accounts are read once.
  */
-/** `warnings`: the run's (Told), said first, so that a report kept without its run's standard error still says them. */
-export function* statementBlocks(statement: Statement, ctx: RenderContext, warnings: readonly string[] = []): Generator<Block> {
+/** `said`: what the run said beside the statement, first, so that a report kept without its standard error says it too. */
+export function* statementBlocks(statement: Statement, ctx: RenderContext, said: Said = NOTHING_SAID): Generator<Block> {
   const { card } = ctx;
-  for (const warning of warnings) yield { kind: "note", text: `Warning: ${warning}` };
+  yield* saidBlocks(said);
   const dp = card.precision.display;
   const money = (v: Decimal) => credits(v, dp, card.precision.rounding);
   if (statement.versions !== undefined) {
