@@ -12,6 +12,11 @@ export interface Mismatch {
   what: string;
   expected: string;
   actual: string;
+  /**
+   * Where a charge came out short and the statement refused events it counts: how many, of which meter and why. A
+   * case's "expected 21000, got 0" read as a price wrong, where an allowance cut had refused its one row (newcomer71 L4).
+   */
+  refused?: string;
 }
 
 type At = (path: readonly (string | number)[]) => Location;
@@ -24,15 +29,17 @@ export function expectsNothing(expect: Expectation): boolean {
 /** Compare a statement with what the case says it must cost. Amounts compare by value. */
 export function compare(statement: Statement, expect: Expectation, { at, defaultAccount, zone, card }: { at: At; defaultAccount: string; zone: Zone; card: RateCard }): Mismatch[] {
   const out: Mismatch[] = [];
-  const amount = (what: string, path: (string | number)[], expected: Decimal | undefined, actual: Decimal) => {
-    if (expected !== undefined && !expected.eq(actual)) out.push({ location: at(path), what, expected: formatExact(expected), actual: formatExact(actual) });
+  const amount = (what: string, path: (string | number)[], expected: Decimal | undefined, actual: Decimal, refusedIn: readonly CycleStatement[] = [], meter?: string) => {
+    if (expected === undefined || expected.eq(actual)) return;
+    const refused = expected.gt(actual) ? refusedText(refusedIn, meter) : undefined;
+    out.push({ location: at(path), what, expected: formatExact(expected), actual: formatExact(actual), ...(refused === undefined ? {} : { refused }) });
   };
   const number = (what: string, path: (string | number)[], expected: number | undefined, actual: number) => {
     if (expected !== undefined && expected !== actual) out.push({ location: at(path), what, expected: String(expected), actual: String(actual) });
   };
 
   const cycles = statement.accounts.flatMap((a) => a.cycles);
-  amount("total", ["total"], expect.total, sum(cycles.map((c) => c.total)));
+  amount("total", ["total"], expect.total, sum(cycles.map((c) => c.total)), cycles);
   // Each cycle's money as the statement bills it (cycleMoney, the one statement of the rule), on the cycle's own plan
   // (red61c F3: the account's last plan priced a cycle before a change): none on a card of no prices, and unknown where
   // credits were bought at no price, as the statement's money total is (red61c F6).
@@ -50,7 +57,7 @@ export function compare(statement: Statement, expect: Expectation, { at, default
   amount("uncovered", ["uncovered"], expect.uncovered, sum(cycles.map((c) => c.uncovered)));
   number("rejected events", ["rejected"], expect.rejected, cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + r.events, 0), 0));
   for (const [meter, expected] of expect.meters ?? []) {
-    amount(`meter ${meter}`, ["meters", meter], expected, sum(cycles.flatMap((c) => c.lines.filter((l) => l.meter === meter).map((l) => l.amount))));
+    amount(`meter ${meter}`, ["meters", meter], expected, sum(cycles.flatMap((c) => c.lines.filter((l) => l.meter === meter).map((l) => l.amount))), cycles, meter);
   }
 
   const wanted = new Map<string, { entry: CycleExpectation; index: number }[]>();
@@ -74,12 +81,12 @@ export function compare(statement: Statement, expect: Expectation, { at, default
         const parsed = parseInstant(entry.start, zone);
         if (!parsed.ok || parsed.at !== c.start) out.push({ location: at(path("start")), what: `${label} start`, expected: entry.start, actual: startShown(entry.start, c.start, zone) });
       }
-      amount(`${label} total`, path("total"), entry.total, c.total);
+      amount(`${label} total`, path("total"), entry.total, c.total, [c]);
       money(`${label} money`, path("money"), entry.money, [c]);
       amount(`${label} uncovered`, path("uncovered"), entry.uncovered, c.uncovered);
       number(`${label} rejected events`, path("rejected"), entry.rejected, c.rejected.reduce((m, r) => m + r.events, 0));
       for (const [meter, expected] of entry.meters ?? []) {
-        amount(`${label} meter ${meter}`, path("meters", meter), expected, sum(c.lines.filter((l) => l.meter === meter).map((l) => l.amount)));
+        amount(`${label} meter ${meter}`, path("meters", meter), expected, sum(c.lines.filter((l) => l.meter === meter).map((l) => l.amount)), [c], meter);
       }
       if (entry.thresholds !== undefined) {
         const crossed = c.thresholds.map((t) => t.percent).join(", ");
@@ -94,6 +101,15 @@ export function compare(statement: Statement, expect: Expectation, { at, default
     });
   }
   return out;
+}
+
+/** The events the cycles refused (of one meter, where given): `2 events refused: image, credits exhausted`; none, undefined. */
+function refusedText(cycles: readonly CycleStatement[], meter: string | undefined): string | undefined {
+  const rows = cycles.flatMap((c) => c.rejected).filter((r) => meter === undefined || r.meter === meter);
+  const events = rows.reduce((n, r) => n + r.events, 0);
+  if (events === 0) return undefined;
+  const why = [...new Set(rows.map((r) => `${r.meter}, ${r.reason}`))];
+  return `${events} event${events === 1 ? "" : "s"} refused: ${why.slice(0, 3).join("; ")}${why.length > 3 ? `; and ${why.length - 3} more` : ""}`;
 }
 
 function sum(values: readonly Decimal[]): Decimal {

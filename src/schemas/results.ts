@@ -45,7 +45,9 @@ export const cardtestSchema: JsonSchema = contract("cardtest", "burnrate test --
       name: str(),
       ...position,
       outcome: { enum: ["passed", "failed", "error"] },
-      mismatches: array(object({ ...position, what: str(), expected: str(), actual: str() })),
+      mismatches: array(withOptional(object({ ...position, what: str(), expected: str(), actual: str() }), {
+        refused: str("where the figure came out short and the statement refused events it counts: how many, of which meter, why"),
+      })),
       errors: array(str(), "why the case could not run"),
     })),
   })),

@@ -20,7 +20,7 @@ export function cardtestJson(results: readonly SuiteResult[], untested: readonly
         name: c.name,
         ...where(c.location),
         outcome: c.outcome,
-        mismatches: c.outcome === "failed" ? c.mismatches.map((m) => ({ ...where(m.location), what: m.what, expected: m.expected, actual: m.actual })) : [],
+        mismatches: c.outcome === "failed" ? c.mismatches.map((m) => ({ ...where(m.location), what: m.what, expected: m.expected, actual: m.actual, ...(m.refused === undefined ? {} : { refused: m.refused }) })) : [],
         errors: c.outcome === "error" ? c.errors.map((e) => e.message) : [],
       })),
     })),

@@ -28,7 +28,7 @@ function caseLines(c: CaseResult): string[] {
     case "passed":
       return [];
     case "failed":
-      return c.mismatches.map((m) => `${formatLocation(m.location)}: ${m.what}: expected ${m.expected}, got ${m.actual}`);
+      return c.mismatches.map((m) => `${formatLocation(m.location)}: ${m.what}: expected ${m.expected}, got ${m.actual}${m.refused === undefined ? "" : ` (${m.refused})`}`);
     case "error":
       return c.errors.map((e) => `could not run: ${e.message}`);
   }
