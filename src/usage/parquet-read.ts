@@ -1,7 +1,8 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Compressors, SchemaTree } from "hyparquet";
 import { shown, UserError } from "../errors.js";
-import { leafText, namedPaths, NotUtf8, notUtf8Error, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
+import { leafText, namedPaths, NotUtf8, notUtf8Error } from "./object-leaves.js";
+import { ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
 import { largeGroups } from "./parquet-groups.js";
 import { pageDamage } from "./parquet-pages.js";
 import { parquetValues, TEXT_PARSERS, TIME_PARSERS, valueCell, withCells } from "./parquet-values.js";

@@ -1,6 +1,6 @@
 import type { FileMetaData, SchemaElement } from "hyparquet";
 import { Decimal } from "../money.js";
-import { OUT_OF_RANGE, utf8Text } from "./objects.js";
+import { OUT_OF_RANGE, utf8Text } from "./object-leaves.js";
 
 /**
  * Parquet values whose JavaScript value, as hyparquet gives it, is not the cell a CSV of the same data
