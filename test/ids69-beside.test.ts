@@ -31,7 +31,7 @@ describe("an id column beside the one a layout reads as the event id", () => {
     const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--layout", "openrouter", "--format", "json"], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('requests.csv:1:2: column "request_id" is read by no meter of floopy');
-    expect(run.stderr).toContain('the event id, where a request sent twice repeats it and not "id" (read as the event id now): columns: { event_id: request_id } in the usage mapping (--map event_id=request_id)');
+    expect(run.stderr).toContain('the event id if a request sent twice repeats it, not "id" (read as the event id now): columns: { event_id: request_id } in the usage mapping (--map event_id=request_id)');
     expect(run.stderr).not.toMatch(/ignore_columns: \[[^\]]*request_id/);
   });
 
@@ -40,7 +40,7 @@ describe("an id column beside the one a layout reads as the event id", () => {
     // F2: the user's own choice of the id stands; the other is one to ignore, as any column.
     const named = await burnrate(["statement", "--account", "account.yaml", "--usage", "requests.csv", "--layout", "openrouter", "--map", "event_id=request_id", "--format", "json"], { cwd: dir });
     expect(named.code).toBe(2);
-    expect(named.stderr).not.toContain("is likely the event id");
+    expect(named.stderr).not.toContain("the event id if a request sent twice repeats it");
     expect(named.stderr).toContain("(--map ignore:id)");
     // F4: LiteLLM's layout reads request_id, which names what it identifies: a row number `id` beside it is not offered.
     writeFileSync(join(dir, "litellm.csv"), "id,request_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens\n1,r-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n");
@@ -76,17 +76,17 @@ describe("an id column beside the one a layout reads as the event id", () => {
     const layout = await burnrate(["statement", "--account", "account.yaml", "--usage", "ids.csv", "--layout", "openrouter", "--format", "json"], { cwd: dir });
     expect(layout.code).toBe(2);
     expect(layout.stderr).toContain("all 3 at once: ignore_columns: [latency_ms, trace_id, request_id];");
-    expect(layout.stderr).toContain('"event_id" is likely the event id, where a request sent twice repeats it and not "id" (read as the event id now): columns: { event_id: event_id } in the usage mapping (--map event_id=event_id)');
+    expect(layout.stderr).toContain('"event_id" is the event id if a request sent twice repeats it, not "id" (read as the event id now): columns: { event_id: event_id } in the usage mapping (--map event_id=event_id)');
     // LiteLLM's layout reads request_id, which names what it identifies; a column named event_id beside it is still offered.
     writeFileSync(join(dir, "litellm.csv"), "request_id,event_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n");
     const litellm = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--format", "json"], { cwd: dir });
     expect(litellm.code).toBe(2);
-    expect(litellm.stderr).toContain('litellm.csv:1:2: column "event_id" is read by no meter of floopy 2026-11 (expected the event id, where a request sent twice repeats it and not "request_id" (read as the event id now)');
+    expect(litellm.stderr).toContain('litellm.csv:1:2: column "event_id" is read by no meter of floopy 2026-11 (expected the event id if a request sent twice repeats it, not "request_id" (read as the event id now)');
     expect(litellm.stderr).not.toContain("ignore_columns: [event_id");
     // Named by the user, the id read stands, and event_id is a column to ignore as any other (red69c F2).
     const named = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--map", "event_id=request_id", "--format", "json"], { cwd: dir });
     expect(named.code).toBe(2);
-    expect(named.stderr).not.toContain("is likely the event id");
+    expect(named.stderr).not.toContain("the event id if a request sent twice repeats it");
     expect(named.stderr).toContain("(--map ignore:event_id)");
   });
 
@@ -96,7 +96,7 @@ describe("an id column beside the one a layout reads as the event id", () => {
       writeFileSync(join(dir, "spelled.csv"), `created_at,id,${name},model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,501,e-1,gpt-4o,openai,1000,200\n2026-11-02T10:00:05Z,502,e-1,gpt-4o,openai,1000,200\n`);
       const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "spelled.csv", "--layout", "openrouter", "--format", "json"], { cwd: dir });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`spelled.csv:1:3: header column "${name}" looks like the canonical column "event_id" (expected the event id, where a request sent twice repeats it and not "id" (read as the event id now): columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once; or one "event_id" column`);
+      expect(run.stderr).toContain(`spelled.csv:1:3: header column "${name}" looks like the canonical column "event_id" (expected the event id if a request sent twice repeats it, not "id" (read as the event id now): columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once; or one "event_id" column`);
       // As offered: the retry once, 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents.
       const read = await burnrate(["statement", "--account", "account.yaml", "--usage", "spelled.csv", "--layout", "openrouter", "--map", `event_id=${name}`, "--map", "ignore:id", "--format", "json"], { cwd: dir });
       expect([read.code, read.stderr]).toEqual([0, ""]);

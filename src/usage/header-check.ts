@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { constants, gunzipSync } from "node:zlib";
 import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
-import { readHeader } from "./layout.js";
+import { readHeader, type RowSample } from "./layout.js";
 import { constantHeader } from "./read.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { OtherAccounts } from "./account-column.js";
@@ -28,27 +28,32 @@ export function checkHeaders(files: readonly string[], check: HeaderCheck): void
   const read = readColumnsFor(check.card, check.alsoReadBy, check.otherAccounts);
   for (const file of files) {
     const path = file === "-" ? check.stdinCopy : file;
-    const line = path === undefined ? undefined : headerLine(path);
-    if (line === undefined) continue;
+    const head = path === undefined ? undefined : headOf(path);
+    if (head === undefined) continue;
     const mapping = check.mappingFor(file);
     // As the readers read the header: with the mapping's fixed dimensions the card reads as columns after it.
     const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name)).map(([name]) => name);
-    readHeader(constantHeader(line.split(","), constants, file), file, mapping, read, undefined);
+    readHeader(constantHeader(head.line.split(","), constants, file), file, mapping, read, undefined, emptyColumns(head.rows, head.line.split(",").length));
   }
 }
 
 const HEAD = 64 * 1024;
 
-/** A CSV file's first line as plain cells (no quote, no carriage return but its end), a byte-order mark aside; undefined for any other. */
-function headerLine(path: string): string | undefined {
+/**
+ * A CSV file's first line as plain cells (no quote, no carriage return but its end), a byte-order mark aside, and the
+ * whole lines after it within the head; undefined for any other.
+ */
+function headOf(path: string): { line: string; rows: string[] } | undefined {
   let bytes: Buffer;
   let fd: number | undefined;
+  let whole = false;
   try {
     // A pipe is read once, by the readers: opened here, its rows would be gone (or its writer waited for).
     if (!statSync(path).isFile()) return undefined;
     fd = openSync(path, "r");
     const head = Buffer.alloc(HEAD);
     bytes = head.subarray(0, readSync(fd, head, 0, HEAD, 0));
+    whole = bytes.length < HEAD;
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
   } catch {
     return undefined;
@@ -63,5 +68,24 @@ function headerLine(path: string): string | undefined {
   // JSON Lines or a JSON array, Parquet's magic, Excel's `sep=` line, a quoted cell, a lone carriage return, bytes
   // that are not UTF-8 (UTF-16 too): the readers' to judge, each as they do.
   if (text.trim() === "" || /^\s*[{[]/.test(text) || text.startsWith("PAR1") || /^sep=/i.test(text) || /["\r\uFFFD\u0000]/.test(text)) return undefined;
-  return text;
+  // A row cut by the head's end is left out: its last cell, empty there, may not be in the file (a gzip's inflated
+  // head may end within one, as may a file longer than the head).
+  const last = whole && bytes[0] !== 0x1f ? bytes.length : bytes.lastIndexOf(0x0a);
+  const rows = bytes.subarray(end + 1, Math.max(end + 1, last)).toString("utf8").split("\n").map((row) => (row.endsWith("\r") ? row.slice(0, -1) : row)).filter((row) => row !== "");
+  return { line: text, rows };
+}
+
+/**
+ * The columns empty on every row of the head (RowSample): none where a row has a quote, whose cells a split at
+ * commas would not find, nor where the head has no whole row.
+ */
+function emptyColumns(rows: readonly string[], width: number): RowSample | undefined {
+  if (rows.length === 0 || rows.some((row) => row.includes('"'))) return undefined;
+  const filled = new Uint8Array(width);
+  for (const row of rows) row.split(",").forEach((cell, i) => {
+    if (i < width && cell.trim() !== "") filled[i] = 1;
+  });
+  const empty = new Set<number>();
+  filled.forEach((f, i) => f === 0 && empty.add(i));
+  return { rows: rows.length, empty };
 }

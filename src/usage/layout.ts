@@ -11,7 +11,7 @@ import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
 import { layoutOfHeader } from "./layouts.js";
 import { epochUnit, idBeside, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
-import { unreadColumn, unreadColumns } from "./unread-columns.js";
+import { renamesToEventId, unreadColumn, unreadColumns } from "./unread-columns.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 import { noAccountColumn, type OtherAccounts } from "./account-column.js";
@@ -72,8 +72,20 @@ const SEPARATORS = [
   ["|", "bars"],
 ] as const;
 
-/** `told`: who hears of a folder mapping's column the file lacks (folder-columns.ts); the run, by default. */
-export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns, told: FolderColumnTeller | undefined = mapping.skipped): Layout {
+/**
+ * The first rows of a file, where the header is checked before them (header-check.ts): how many, and the columns
+ * empty on every one, none of which is offered as the event id (red70b #5: an all-empty `event_id` was).
+ */
+export interface RowSample {
+  rows: number;
+  empty: ReadonlySet<number>;
+}
+
+/**
+ * `told`: who hears of a folder mapping's column the file lacks (folder-columns.ts); the run, by default. `sample`:
+ * the rows after the header, where they were read before it is checked.
+ */
+export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns, told: FolderColumnTeller | undefined = mapping.skipped, sample?: RowSample): Layout {
   if (separatorHint(header)) throw separatorHintError(file, header.join(","));
   const reading = layoutReading(mapping.layoutReads, header, file, read.names);
   if (reading !== undefined) told?.layoutRead?.(reading);
@@ -120,8 +132,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const layout = layoutOfHeader(header);
     // Its event id beside another id the header has (a database's row number `id` beside `request_id`): which one a retry repeats is said at once (newcomer69 H1).
     // Not where the mapping names the event id already (red70b #3): the user's choice stands.
-    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined ? undefined : idBeside(header, layout.eventId);
-    const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, --map event_id=${inFix(otherId, "SOURCE")} with it)`;
+    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined || renamesToEventId(mapping) ? undefined : idBeside(header.filter((_, i) => !sample?.empty.has(i)), layout.eventId);
+    const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, ${fixName(otherId, "SOURCE").map("event_id=")} with it)`;
     const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
@@ -149,7 +161,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const values = mapping.dimensionValues?.get(name);
     dimensions.push(values === undefined ? { name, index: i } : { name, index: i, values });
   });
-  if (unread.length > 0) throw unreadColumns(unread, header, { mapping, seen, present: index, file, read });
+  if (unread.length > 0) throw unreadColumns(unread, header, { mapping, seen, present: index, file, read, sample });
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
   const less = partsLess(mapping, dimensions, header);
@@ -228,6 +240,20 @@ function mappedColumnMissing(missing: Canonical, source: string, place: Place, h
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */
 export function inFix(name: string, placeholder: string): string {
   return /^[\w.-]{1,40}$/.test(name) ? name : placeholder;
+}
+
+/**
+ * A column's name as a fix reads it, in the mapping's YAML and as a `--map` argument: as it is where plain, else
+ * quoted, so that the fix works as written (red70c L2: `Event ID` was offered as `--map event_id=COLUMN`); the
+ * placeholder where it is long or holds a character past ASCII's printable ones, which the message shows as found.
+ */
+export function fixName(name: string, placeholder: string): { yaml: string; map: (prefix: string) => string } {
+  if (inFix(name, "") === name || !/^[ -~]{1,40}$/.test(name)) {
+    const plain = inFix(name, placeholder);
+    return { yaml: plain, map: (prefix) => `--map ${prefix}${plain}` };
+  }
+  // Double quotes as a shell reads them; single where a character is special even inside those (`$`, `!`, a quote).
+  return { yaml: JSON.stringify(name), map: (prefix) => (/["$`\\!]/.test(name) ? `--map '${(prefix + name).replaceAll("'", "'\\''")}'` : `--map "${prefix}${name}"`) };
 }
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */

@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
 import type { UndeclaredRead } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
-import { CANONICAL, inFix, type Canonical, type ReadColumns } from "./layout.js";
+import { CANONICAL, fixName, inFix, type Canonical, type ReadColumns, type RowSample } from "./layout.js";
 import { columnMeant, componentCounted, idBeside, likelyCanonical, nearMissAmong, nearMissOf } from "./near-miss.js";
 
 // The refusal of a header's columns that nothing reads, and the fix each is offered: read as a canonical column (a
@@ -45,8 +45,10 @@ function besideable(file: string): boolean {
  * are named with it, and a fix for all of them given: one at a time, a wide export took a run a column (newcomer,
  * stop 43: seven fields of `metadata`, six seconds each).
  */
-export function unreadColumns(unread: readonly number[], header: readonly string[], at: { mapping: ColumnMapping; seen: ReadonlyMap<string, number>; present: Record<Canonical, number>; file: string; read: ReadColumns }): UserError {
+export function unreadColumns(unread: readonly number[], header: readonly string[], at: { mapping: ColumnMapping; seen: ReadonlyMap<string, number>; present: Record<Canonical, number>; file: string; read: ReadColumns; sample?: RowSample | undefined }): UserError {
   const { mapping, file, read } = at;
+  // A column empty on every row read tells no retry apart: never offered as the event id, but among those to ignore (red70b #5).
+  const empty = (i: number) => at.sample?.empty.has(i) === true;
   const first = unread[0]!;
   const source = header[first]!;
   const hint = strayEntry(source, mapping, at.seen);
@@ -54,8 +56,10 @@ export function unreadColumns(unread: readonly number[], header: readonly string
   // The first column of each role likely to be a canonical one is offered as it (red50 #3: `org` and `tenant` were
   // both offered as the account), and named with that fix, never among the columns to ignore.
   const roles = new Map<string, Role>();
-  for (const name of unread.map((i) => header[i]!)) {
+  for (const i of unread) {
+    const name = header[i]!;
     const role = plain(name) ? likelyRole(name, at.present, read) : undefined;
+    if (role === "event_id" && empty(i)) continue;
     if (role !== undefined && ![...roles.values()].includes(role)) roles.set(name, role);
   }
   // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
@@ -66,12 +70,14 @@ export function unreadColumns(unread: readonly number[], header: readonly string
   // PostgreSQL export's row number as the id, request_id was offered to ignore, and every retry was billed twice).
   // Only where the user did not name the id read (red69c F2): a column named event_id beside any id, else beside a
   // generic one (F4) the first id that names what it identifies (F3: a trace's is many requests'), as idBeside chooses.
-  const idRead = at.present.event_id >= 0 && mapping.places?.columns.event_id === undefined ? header[at.present.event_id] : undefined;
+  const idRead = at.present.event_id >= 0 && mapping.places?.columns.event_id === undefined && !renamesToEventId(mapping) ? header[at.present.event_id] : undefined;
   // A near miss of event_id itself (`Event_ID`, `event-id`) is one such id: the look-alike error offers it as the event id.
-  const unreadPlain = unread.map((i) => header[i]!).filter((name) => (plain(name) || (!mapping.rename.has(name) && nearMissOf(name) === "event_id")) && !roles.has(name) && !outcomes.has(name));
+  const unreadPlain = unread.filter((i) => !empty(i)).map((i) => header[i]!).filter((name) => (plain(name) || (!mapping.rename.has(name) && nearMissOf(name) === "event_id")) && !roles.has(name) && !outcomes.has(name));
   const otherId = idRead === undefined ? undefined : idBeside(unreadPlain, idRead);
   const readId = otherId === undefined ? undefined : idRead;
   const otherIds = new Set(otherId === undefined ? [] : [otherId]);
+  const emptyIds = at.present.event_id >= 0 && idRead === undefined ? [] : unread.filter((i) => empty(i) && (likelyCanonical(header[i]!) === "event_id" || nearMissOf(header[i]!) === "event_id")).map((i) => header[i]!);
+  const emptyNote = emptyIds.map((name) => `; ${shown(name)} is empty on every row read (${at.sample!.rows}): no retry repeats it, so it is no event id`).join("");
   // A column the header has already is no other's meaning: prompt_tokens beside input_tokens was offered as it, and the two were one (red54b #1).
   const inHeader = new Set(header.map((h) => mapping.rename.get(h) ?? h));
   const free = new Set([...read.names].filter((n) => !inHeader.has(n)));
@@ -88,12 +94,12 @@ export function unreadColumns(unread: readonly number[], header: readonly string
     .flatMap((name) => {
       const role = roles.get(name);
       if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(inFix(name, "COLUMN"))}`];
-      if (otherIds.has(name)) return [`; ${shown(name)} is likely ${idInsteadText(inFix(name, "COLUMN"), readId!)}`];
+      if (otherIds.has(name)) return [`; ${shown(name)} is ${idInsteadText(name, readId!)}`];
       const column = meant.get(name);
       if (column !== undefined) return [meantFix(name, column, read)];
-      return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
+      return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, name)}`];
     })
-    .join("");
+    .join("") + emptyNote;
   const others = unread
     .slice(1)
     .map((i) => header[i]!)
@@ -136,7 +142,8 @@ const ROLES = {
 };
 
 function roleFix(role: Role, name: string): string {
-  return `columns: { ${role}: ${name} } in the usage mapping (--map ${role}=${name})${ROLES[role].why}`;
+  const fix = fixName(name, "COLUMN");
+  return `columns: { ${role}: ${fix.yaml} } in the usage mapping (${fix.map(`${role}=`)})${ROLES[role].why}`;
 }
 
 /**
@@ -156,9 +163,22 @@ function namesOutcome(name: string): boolean {
 const MEASURE_WORDS = new Set(["count", "counts", "rate", "ratio", "pct", "percent", "at", "time", "ts", "ms", "seconds", "duration", "tokens", "total", "sum", "amount", "id", "ids"]);
 const OUTCOME_NAMES = new Set(["state", "result", "success", "succeeded", "ok", "error", "errored", "failed", "failure", "is error", "is success", "is failed", "has error", "error code", "error type"]);
 
-/** An id column beside the one read as the event id (`readId`): the fix that reads it instead. */
+/**
+ * Whether the mapping names the event id by `rename: { request_id: event_id }`: not how columns: names it (the rename
+ * is refused where the column is not read as the event id already), but the user's choice as much (red70b #4: the
+ * other id was still offered).
+ */
+export function renamesToEventId(mapping: ColumnMapping): boolean {
+  return [...mapping.rename.values()].includes("event_id");
+}
+
+/**
+ * An id column beside the one read as the event id (`readId`): the fix that reads it instead, if it is the one a retry
+ * repeats, which only the user knows (red70b #5: said to be "likely" beside ids that name themselves, `request_id`).
+ */
 function idInsteadText(name: string, readId: string): string {
-  return `the event id, where a request sent twice repeats it and not ${shown(readId)} (read as the event id now): columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once`;
+  const fix = fixName(name, "COLUMN");
+  return `the event id if a request sent twice repeats it, not ${shown(readId)} (read as the event id now): columns: { event_id: ${fix.yaml} } in the usage mapping (${fix.map("event_id=")}), so that a retry is counted once`;
 }
 
 function outcomeFix(name: string): string {
@@ -187,7 +207,7 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
   if (near !== undefined) {
     // Another column read as the event id (a layout's `id`): this one, named for it, is offered as it, ahead of the list
     // to ignore, where ignoring it billed every retry twice (red70b #2: `Event_ID` beside OpenRouter's `id`).
-    const instead = near === "event_id" && column.idInstead !== undefined ? `${idInsteadText(inFix(column.source, "COLUMN"), column.idInstead)}; or ` : "";
+    const instead = near === "event_id" && column.idInstead !== undefined ? `${idInsteadText(column.source, column.idInstead)}; or ` : "";
     const fix = column.present[near] >= 0 ? `${instead}one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${besideable(file) ? `; in ${basename(file)}.mapping.yaml beside it for this file alone` : ""})`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
   }
@@ -209,7 +229,7 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
   const role = column.renamed === undefined ? column.role : undefined;
-  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.idInstead !== undefined ? `${idInsteadText(name, column.idInstead)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
+  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, column.source)}; or ` : column.idInstead !== undefined ? `${idInsteadText(column.source, column.idInstead)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
