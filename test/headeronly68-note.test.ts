@@ -56,6 +56,13 @@ describe("the note of usage files of a header alone", () => {
     expect(await notes(["-", day, large], `${header}\n`)).toContain(note("2 of the 3 usage files hold", `standard input (--usage -), "d9.csv" in ${JSON.stringify(dir)}`));
   });
 
+  it("names standard input given between files between them, in the order given (red70b #8)", async () => {
+    const before = file("d11.csv", `${header}\n`);
+    const after = file("d12.csv", `${header}\n`);
+    // It was named last: ("d11.csv", "d12.csv" in DIR, standard input (--usage -)).
+    expect(await notes([day, before, "-", after], `${header}\n`)).toContain(note("3 of the 4 usage files hold", `"d11.csv" in ${JSON.stringify(dir)}, standard input (--usage -), "d12.csv" in ${JSON.stringify(dir)}`));
+  });
+
   it("names a header of quoted cells, read by the full CSV parser, as the scanner's", async () => {
     const quoted = file("d10.csv", `${header.split(",").map((c) => `"${c}"`).join(",")}\n`);
     expect(await notes([day, quoted])).toContain(note("1 of the 2 usage files holds", `"d10.csv" in ${JSON.stringify(dir)}`));

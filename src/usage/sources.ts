@@ -410,11 +410,10 @@ export function headerOnlyFilesNote(alone: ReadonlySet<string>, files: readonly 
   // In the order given, whichever reader (or thread) finished a file first.
   const named = files.filter((file) => alone.has(file));
   const them = named.length === 1 ? `1 of the ${files.length} usage files holds` : `${named.length} of the ${files.length} usage files hold`;
-  // Standard input where it was given: before the files when given before them, else after (red69b L5: named first
-  // after a folder given before it). Not among them, whose folder namedFiles may name once for all.
-  const others = named.filter((file) => file !== "-");
-  const sources = [...(others.length > 0 ? [namedFiles(others)] : []), ...(named.includes("-") ? ["standard input (--usage -)"] : [])];
-  if (named[0] === "-") sources.reverse();
+  // Standard input where it was given, the files before it and after it each named by namedFiles (red69b L5: named
+  // first after a folder given before it; red70b #8: last when given between two files).
+  const stdin = named.indexOf("-");
+  const sources = stdin < 0 ? [namedFiles(named)] : [named.slice(0, stdin), "standard input (--usage -)", named.slice(stdin + 1)].flatMap((part) => (typeof part === "string" ? [part] : part.length > 0 ? [namedFiles(part)] : []));
   return `burnrate: note: ${them} a header and no rows (${sources.join(", ")}): read as no usage, as a quiet day's export is; a failed export that wrote its header leaves such a file too, and its usage is then missing from what is read\n`;
 }
 
