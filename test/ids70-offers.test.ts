@@ -10,6 +10,11 @@ const ACCOUNT = `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\npl
 // Floopy's gpt-4o on openai: 0.00025 cents a token in, 0.001 out.
 const LITELLM = "request_id,event_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens";
 
+/** `statement` in `at`, as JSON, with these usage flags. */
+function statement(at: string, ...usage: string[]) {
+  return burnrate(["statement", "--account", "account.yaml", ...usage, "--format", "json"], { cwd: at });
+}
+
 function dir(): string {
   const at = mkdtempSync(join(tmpdir(), "ids70-"));
   writeFileSync(join(at, "account.yaml"), ACCOUNT);
@@ -34,69 +39,72 @@ describe("an event id named with a space, beside OpenRouter's id (red70c L2)", (
 
   it("is offered quoted, as the mapping and the shell read it, not as a placeholder; so read, the retry counts once", async () => {
     const at = generations();
-    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "gen.csv", "--layout", "openrouter", "--format", "json"], { cwd: at });
+    const run = await statement(at, "--usage", "gen.csv", "--layout", "openrouter");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('gen.csv:1:12: header column "Event ID" looks like the canonical column "event_id"');
     expect(run.stderr).toContain('columns: { event_id: "Event ID" } in the usage mapping (--map "event_id=Event ID")');
     expect(run.stderr).not.toContain("COLUMN");
     // Read as offered, by the flag or the mapping, the retry is counted once.
     // The flag as the shell passes `--map "event_id=Event ID"`. gen-1 once: 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents; gen-3: 0.1 + 0.1.
-    const flag = await burnrate(["statement", "--account", "account.yaml", "--usage", "gen.csv", "--layout", "openrouter", "--map", "event_id=Event ID", "--map", "ignore:id", "--format", "json"], { cwd: at });
+    const flag = await statement(at, "--usage", "gen.csv", "--layout", "openrouter", "--map", "event_id=Event ID", "--map", "ignore:id");
     expect([flag.code, flag.stderr]).toEqual([0, ""]);
     expect(JSON.parse(flag.stdout).accounts[0].cycles[0].total).toBe("0.65");
     writeFileSync(join(at, "gen.csv.mapping.yaml"), `${beside}columns: { event_id: "Event ID" }\nignore_columns: [id]\n`);
-    const mapped = await burnrate(["statement", "--account", "account.yaml", "--usage", "gen.csv", "--layout", "openrouter", "--format", "json"], { cwd: at });
+    const mapped = await statement(at, "--usage", "gen.csv", "--layout", "openrouter");
     expect([mapped.code, mapped.stderr]).toEqual([0, ""]);
     expect(JSON.parse(mapped.stdout).accounts[0].cycles[0].duplicates.length).toBe(1);
   });
 });
 
 describe("an id beside LiteLLM's request_id", () => {
-  it("is not offered where the mapping names the event id by rename: (red70b #4)", async () => {
+  /** A folder with the account and this LiteLLM log. */
+  function litellm(log: string): string {
     const at = dir();
-    writeFileSync(join(at, "litellm.csv"), `${LITELLM}\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n`);
+    writeFileSync(join(at, "litellm.csv"), log);
+    return at;
+  }
+
+  it("is not offered where the mapping names the event id by rename: (red70b #4)", async () => {
+    const at = litellm(`${LITELLM}\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n`);
     writeFileSync(join(at, "m.yaml"), "rename: { request_id: event_id }\n");
-    const layout = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--mapping", "m.yaml", "--layout", "litellm", "--format", "json"], { cwd: at });
+    const layout = await statement(at, "--usage", "litellm.csv", "--mapping", "m.yaml", "--layout", "litellm");
     expect(layout.code).toBe(2);
     expect(layout.stderr).toContain('litellm.csv:1:2: column "event_id" is read by no meter of floopy 2026-11');
     expect(layout.stderr).not.toContain("--map event_id=event_id");
     expect(layout.stderr).toContain("(--map ignore:event_id)");
-    const hint = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--mapping", "m.yaml", "--format", "json"], { cwd: at });
+    const hint = await statement(at, "--usage", "litellm.csv", "--mapping", "m.yaml");
     expect(hint.code).toBe(2);
     expect(hint.stderr).toContain("--layout litellm reads it as it is");
     expect(hint.stderr).not.toContain("--map event_id=event_id");
   });
 
   it("is offered if a retry repeats it, not as likely (red70b #5)", async () => {
-    const at = dir();
-    writeFileSync(join(at, "litellm.csv"), `${LITELLM},latency_ms\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200,4\n`);
-    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--format", "json"], { cwd: at });
+    const at = litellm(`${LITELLM},latency_ms\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200,4\n`);
+    const run = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('(expected the event id if a request sent twice repeats it, not "request_id" (read as the event id now): columns: { event_id: event_id }');
     expect(run.stderr).not.toContain("likely the event id");
   });
 
   it("is not offered as the event id where it is empty on every row, but to ignore (red70b #5)", async () => {
-    const at = dir();
-    writeFileSync(join(at, "litellm.csv"), `${LITELLM}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\nr-2,,2026-11-02T11:00:00Z,gpt-4o,openai,400,100\n`);
-    const layout = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--format", "json"], { cwd: at });
+    const at = litellm(`${LITELLM}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\nr-2,,2026-11-02T11:00:00Z,gpt-4o,openai,400,100\n`);
+    const layout = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(layout.code).toBe(2);
     expect(layout.stderr).not.toContain("--map event_id=event_id");
     expect(layout.stderr).toContain("(--map ignore:event_id)");
     expect(layout.stderr).toContain('"event_id" is empty on every row read (2): no retry repeats it, so it is no event id');
-    const hint = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--format", "json"], { cwd: at });
+    const hint = await statement(at, "--usage", "litellm.csv");
     expect(hint.stderr).toContain("--layout litellm reads it as it is");
     expect(hint.stderr).not.toContain("--map event_id=event_id");
     // One cell filled, on a later row, and it is offered.
     writeFileSync(join(at, "litellm.csv"), `${LITELLM}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\nr-2,e-2,2026-11-02T11:00:00Z,gpt-4o,openai,400,100\n`);
-    const filled = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--format", "json"], { cwd: at });
+    const filled = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(filled.stderr).toContain("(--map event_id=event_id)");
   });
 
   it("spelled otherwise and empty on every row, is not offered by the look-alike error either", async () => {
-    const at = dir();
-    writeFileSync(join(at, "litellm.csv"), `${LITELLM.replace("event_id", "Event ID")}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n`);
-    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "litellm.csv", "--layout", "litellm", "--format", "json"], { cwd: at });
+    const at = litellm(`${LITELLM.replace("event_id", "Event ID")}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n`);
+    const run = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('litellm.csv:1:2: header column "Event ID" looks like the canonical column "event_id" (expected one "event_id" column, or "Event ID" under ignore_columns: in the usage mapping');
     expect(run.stderr).not.toContain("a request sent twice");
