@@ -33,7 +33,7 @@ export function checkHeaders(files: readonly string[], check: HeaderCheck): void
     const mapping = check.mappingFor(file);
     // As the readers read the header: with the mapping's fixed dimensions the card reads as columns after it.
     const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name)).map(([name]) => name);
-    readHeader(constantHeader(head.line.split(","), constants, file), file, mapping, read, undefined, emptyColumns(head.rows, head.line.split(",").length));
+    readHeader(constantHeader(head.line.split(","), constants, file), file, mapping, read, undefined, () => emptyColumns(head.rows(), head.line.split(",").length));
   }
 }
 
@@ -43,7 +43,7 @@ const HEAD = 64 * 1024;
  * A CSV file's first line as plain cells (no quote, no carriage return but its end), a byte-order mark aside, and the
  * whole lines after it within the head; undefined for any other.
  */
-function headOf(path: string): { line: string; rows: string[] } | undefined {
+function headOf(path: string): { line: string; rows: () => string[] } | undefined {
   let bytes: Buffer;
   let fd: number | undefined;
   let whole = false;
@@ -68,10 +68,10 @@ function headOf(path: string): { line: string; rows: string[] } | undefined {
   // JSON Lines or a JSON array, Parquet's magic, Excel's `sep=` line, a quoted cell, a lone carriage return, bytes
   // that are not UTF-8 (UTF-16 too): the readers' to judge, each as they do.
   if (text.trim() === "" || /^\s*[{[]/.test(text) || text.startsWith("PAR1") || /^sep=/i.test(text) || /["\r\uFFFD\u0000]/.test(text)) return undefined;
-  // A row cut by the head's end is left out: its last cell, empty there, may not be in the file (a gzip's inflated
-  // head may end within one, as may a file longer than the head).
-  const last = whole && bytes[0] !== 0x1f ? bytes.length : bytes.lastIndexOf(0x0a);
-  const rows = bytes.subarray(end + 1, Math.max(end + 1, last)).toString("utf8").split("\n").map((row) => (row.endsWith("\r") ? row.slice(0, -1) : row)).filter((row) => row !== "");
+  // A row cut by the head's end is left out: its last cell, empty there, may not be in the file. Split only where a
+  // header's error asks (a folder of daily files is checked file by file).
+  const last = whole ? bytes.length : bytes.lastIndexOf(0x0a);
+  const rows = () => bytes.subarray(end + 1, Math.max(end + 1, last)).toString("utf8").split("\n").map((row) => (row.endsWith("\r") ? row.slice(0, -1) : row)).filter((row) => row !== "");
   return { line: text, rows };
 }
 

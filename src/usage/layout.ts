@@ -81,11 +81,16 @@ export interface RowSample {
   empty: ReadonlySet<number>;
 }
 
+/** A header's columns but those empty on every row of the sample. */
+function unemptied(header: readonly string[], sample: RowSample | undefined): string[] {
+  return header.filter((_, i) => sample?.empty.has(i) !== true);
+}
+
 /**
  * `told`: who hears of a folder mapping's column the file lacks (folder-columns.ts); the run, by default. `sample`:
  * the rows after the header, where they were read before it is checked.
  */
-export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns, told: FolderColumnTeller | undefined = mapping.skipped, sample?: RowSample): Layout {
+export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns, told: FolderColumnTeller | undefined = mapping.skipped, sample?: () => RowSample | undefined): Layout {
   if (separatorHint(header)) throw separatorHintError(file, header.join(","));
   const reading = layoutReading(mapping.layoutReads, header, file, read.names);
   if (reading !== undefined) told?.layoutRead?.(reading);
@@ -132,7 +137,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const layout = layoutOfHeader(header);
     // Its event id beside another id the header has (a database's row number `id` beside `request_id`): which one a retry repeats is said at once (newcomer69 H1).
     // Not where the mapping names the event id already (red70b #3): the user's choice stands.
-    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined || renamesToEventId(mapping) ? undefined : idBeside(header.filter((_, i) => !sample?.empty.has(i)), layout.eventId);
+    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined || renamesToEventId(mapping) ? undefined : idBeside(unemptied(header, sample?.()), layout.eventId);
     const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, ${fixName(otherId, "SOURCE").map("event_id=")} with it)`;
     const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));

@@ -45,10 +45,11 @@ function besideable(file: string): boolean {
  * are named with it, and a fix for all of them given: one at a time, a wide export took a run a column (newcomer,
  * stop 43: seven fields of `metadata`, six seconds each).
  */
-export function unreadColumns(unread: readonly number[], header: readonly string[], at: { mapping: ColumnMapping; seen: ReadonlyMap<string, number>; present: Record<Canonical, number>; file: string; read: ReadColumns; sample?: RowSample | undefined }): UserError {
+export function unreadColumns(unread: readonly number[], header: readonly string[], at: { mapping: ColumnMapping; seen: ReadonlyMap<string, number>; present: Record<Canonical, number>; file: string; read: ReadColumns; sample?: (() => RowSample | undefined) | undefined }): UserError {
   const { mapping, file, read } = at;
   // A column empty on every row read tells no retry apart: never offered as the event id, but among those to ignore (red70b #5).
-  const empty = (i: number) => at.sample?.empty.has(i) === true;
+  const sample = at.sample?.();
+  const empty = (i: number) => sample?.empty.has(i) === true;
   const first = unread[0]!;
   const source = header[first]!;
   const hint = strayEntry(source, mapping, at.seen);
@@ -77,7 +78,7 @@ export function unreadColumns(unread: readonly number[], header: readonly string
   const readId = otherId === undefined ? undefined : idRead;
   const otherIds = new Set(otherId === undefined ? [] : [otherId]);
   const emptyIds = at.present.event_id >= 0 && idRead === undefined ? [] : unread.filter((i) => empty(i) && (likelyCanonical(header[i]!) === "event_id" || nearMissOf(header[i]!) === "event_id")).map((i) => header[i]!);
-  const emptyNote = emptyIds.map((name) => `; ${shown(name)} is empty on every row read (${at.sample!.rows}): no retry repeats it, so it is no event id`).join("");
+  const emptyNote = emptyIds.map((name) => `; ${shown(name)} is empty on every row read (${sample!.rows}): no retry repeats it, so it is no event id`).join("");
   // A column the header has already is no other's meaning: prompt_tokens beside input_tokens was offered as it, and the two were one (red54b #1).
   const inHeader = new Set(header.map((h) => mapping.rename.get(h) ?? h));
   const free = new Set([...read.names].filter((n) => !inHeader.has(n)));
