@@ -56,6 +56,21 @@ describe("an event id named with a space, beside OpenRouter's id (red70c L2)", (
   });
 });
 
+describe("a column nothing reads, named with a space", () => {
+  it("is offered to rename or to ignore quoted, and so ignored, the log is read", async () => {
+    const at = dir();
+    writeFileSync(join(at, "ip.csv"), "timestamp,account,meter,event_id,model,provider,input_tokens,output_tokens,Client IP\n2026-11-02T10:00:00Z,acme,request,r-1,gpt-4o,openai,1000,200,192.0.2.1\n");
+    const run = await statement(at, "--usage", "ip.csv");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('ip.csv:1:9: column "Client IP" is read by no meter of floopy 2026-11');
+    expect(run.stderr).toContain('rename: "Client IP": NAME in the usage mapping (--map "dim:NAME=Client IP"), or the column under ignore_columns: (--map "ignore:Client IP")');
+    // 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents.
+    const read = await statement(at, "--usage", "ip.csv", "--map", "ignore:Client IP");
+    expect([read.code, read.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(read.stdout).accounts[0].cycles[0].total).toBe("0.45");
+  });
+});
+
 describe("an id beside LiteLLM's request_id", () => {
   /** A folder with the account and this LiteLLM log. */
   function litellm(log: string): string {

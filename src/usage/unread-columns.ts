@@ -215,8 +215,8 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
   // `rename: { n: quantity }` for `columns: { quantity: n }`: the canonical columns are named by columns:, never renamed to.
   const canonical = CANONICAL.find((c) => c === column.renamed);
   if (canonical !== undefined) {
-    const name = inFix(column.source, "COLUMN");
-    return new UserError(`column ${found} (${file}:1:${column.column}) is renamed to the canonical column ${shown(canonical)}, which rename: does not set`, where, `columns: { ${canonical}: ${name} } in the usage mapping (--map ${canonical}=${name})`, "flag" in where ? `dim:${canonical}=${column.source}` : `rename: ${found}: ${shown(canonical)}`);
+    const fix = fixName(column.source, "COLUMN");
+    return new UserError(`column ${found} (${file}:1:${column.column}) is renamed to the canonical column ${shown(canonical)}, which rename: does not set`, where, `columns: { ${canonical}: ${fix.yaml} } in the usage mapping (${fix.map(`${canonical}=`)})`, "flag" in where ? `dim:${canonical}=${column.source}` : `rename: ${found}: ${shown(canonical)}`);
   }
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
@@ -227,11 +227,12 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
+  const fix = fixName(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
   const role = column.renamed === undefined ? column.role : undefined;
   const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, column.source)}; or ` : column.idInstead !== undefined ? `${idInsteadText(column.source, column.idInstead)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
-  return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
+  return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${fix.yaml}: ${target} in the usage mapping (${fix.map(`dim:${target}=`)}), or the column under ignore_columns: (${fix.map("ignore:")})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /**
