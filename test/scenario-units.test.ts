@@ -48,7 +48,7 @@ describe("schedules", () => {
 });
 
 describe("growth", () => {
-  const population = (growth: Population["growth"]): Population => ({ name: "u", origin: { file: "s.yaml", line: 1, column: 1 }, users: 1000, growth, distribution: "poisson", userDimension: "user", perUser: false, activities: [] });
+  const population = (growth: Population["growth"]): Population => ({ name: "u", origin: { file: "s.yaml", line: 1, column: 1 }, users: 1000, growth, userDimension: "user", perUser: false, activities: [] });
   it("compounds a percentage and rounds to whole users", () => {
     const p = population({ kind: "percent", rate: new Decimal(10) });
     expect([0, 1, 2, 3].map((i) => usersIn(p, i))).toEqual([1000, 1100, 1210, 1331]);

@@ -14,6 +14,7 @@ import { visibleLines } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { accountSpend, usersOn } from "../scenario/accounts.js";
 import { loadScenario } from "../scenario/load.js";
+import { noteLine } from "../scenario/notes.js";
 import { ACCOUNT_INPUT, sizeName } from "../inputs.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
 import { Calendar } from "../time.js";
@@ -45,7 +46,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
   const samples = options.samples === undefined ? undefined : { count: options.samples, seed: options.seed ?? "1" };
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan, comparePlans: options.comparePlans, samples: samples?.count });
   // A file name may hold anything, a control character included.
-  for (const warning of scenario.warnings) io.stderr.write(visibleLines(warning));
+  for (const warning of [...scenario.warnings, ...scenario.notes.map(noteLine)]) io.stderr.write(visibleLines(warning));
   const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
   // Refused before the simulation, which may take long; checked again when each file is written.
   const emitting = options.emitUsage === undefined ? undefined : { dir: options.emitUsage, force: options.force ?? false, inputs };

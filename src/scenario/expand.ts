@@ -113,19 +113,24 @@ function componentsOf(what: Activity, quantity: Decimal, random: Random | undefi
 
 /**
  * Each user's counts in one cycle, drawn around the per-user means; undefined
- * when counts are the means themselves. A geometric population draws one
- * activity level a user a cycle (exponential, mean 1) and Poisson counts at that
- * level times each mean: each meter's count is still geometric with its mean,
- * and a heavy user is heavy on every meter. A Poisson population has one level
- * for everyone: its users differ only by chance.
+ * when counts are the means themselves. Each item is drawn as its distribution
+ * says (the item's, else its population's). Where any is geometric, one activity
+ * level is drawn a user a cycle (exponential, mean 1), and each geometric item's
+ * count is Poisson at that level times its mean: still geometric with its mean,
+ * and a heavy user is heavy on every such meter. A Poisson item has one level for
+ * everyone: its users differ only by chance. A fixed item is its mean (a seat).
  */
 function drawer(population: Population, random: Random | undefined, counts: CountCache): { user: () => (activity: UserActivity) => Decimal } | undefined {
-  if (!random || population.distribution === "fixed") return undefined;
-  const level = population.distribution === "geometric" ? () => exponentialLevel(random) : () => 1;
+  const activities = population.activities;
+  if (!random || activities.every((a) => a.distribution === "fixed")) return undefined;
+  const level = activities.some((a) => a.distribution === "geometric") ? () => exponentialLevel(random) : () => 1;
   return {
     user() {
       const l = level();
-      return (activity) => counts.of(poisson(activity.perUser.toNumber() * l, random));
+      return (activity) => {
+        if (activity.distribution === "fixed") return activity.perUser;
+        return counts.of(poisson(activity.perUser.toNumber() * (activity.distribution === "geometric" ? l : 1), random));
+      };
     },
   };
 }

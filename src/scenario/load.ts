@@ -16,6 +16,7 @@ import { planGuess } from "../account/account.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { cardInForce, scenarioPlans, versionNames } from "./plans.js";
 import { checkScenarioSize } from "./size.js";
+import { zeroDrawNotes } from "./notes.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 
@@ -181,9 +182,9 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
       // word, and 1,000 users of "bob" were priced as 1,000 end-users (red63 L5).
       const written = dims[userDimension];
       if (unique && written !== undefined) userNamed.push(`burnrate: warning: ${formatLocation(at(dimensionAt(userDimension)))}: ${shown(userDimension)} names each user of population ${shown(p.name)} on unique meter ${shown(u.meter)} (${p.name}-1, ${p.name}-2, ...), and ${shown(written)} is not used: ${p.users === 1 ? "leave it out" : "its users are counted apart; for one end-user, users: 1"}\n`);
-      activities.push({ ...made, perUser: u.quantity, unique });
+      activities.push({ ...made, perUser: u.quantity, unique, distribution: u.distribution ?? p.distribution ?? "poisson" });
     }));
-    populations.push({ name: p.name, origin: at(["populations", i]), users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
+    populations.push({ name: p.name, origin: at(["populations", i]), users: p.users, growth: p.growth, userDimension, perUser: p.billing === "per_user", activities });
   });
   const warnings = [
     ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
@@ -272,6 +273,9 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     overage: doc.overage ?? false,
     dailyLimits: doc.daily_limits ?? new Map(),
     warnings: [...fallbackMisses.values(), ...warnings],
+    notes: [
+      ...(flags.samples ? zeroDrawNotes(populations, (i, j) => at(["populations", i, "per_user", j])) : []),
+    ],
   };
 }
 

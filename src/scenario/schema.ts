@@ -121,7 +121,11 @@ const perUser = record(
     meter: METER,
     quantity: decimal({ min: "0", description: "per user per cycle: the mean when sampling" }),
   },
-  { dimensions: DIMENSIONS, components: COMPONENTS },
+  {
+    dimensions: DIMENSIONS,
+    components: COMPONENTS,
+    distribution: oneOf(DISTRIBUTION, "how --samples draws each user's quantity of this item: poisson, geometric, fixed (every user exactly the quantity, as for a seat); default the population's distribution"),
+  },
   "one activity of every user of the population",
 );
 

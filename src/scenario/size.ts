@@ -55,7 +55,7 @@ function scenarioSize(scenario: Scenario): ScenarioSize {
       // A meter charged per event is replayed as a row per event.
       const perEvent = p.activities.filter((a) => a.perEvent).reduce((n, a) => n + a.perUser.toNumber() * users, 0);
       const made = perEvent + (p.perUser ? users * (unique + flows * Math.ceil(length / (24 * HOUR))) : users * unique + flows * Math.ceil(length / HOUR));
-      if (p.distribution !== "fixed") draws += users * p.activities.length;
+      draws += users * p.activities.filter((a) => a.distribution !== "fixed").length;
       cycleRows += made;
       if (made > biggest.rows) biggest = { rows: made, population: i };
     });

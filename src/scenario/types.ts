@@ -4,6 +4,7 @@ import type { Decimal } from "../money.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Instant, Zone } from "../time.js";
 import type { Schedule } from "./schedule.js";
+import type { ScenarioNote } from "./notes.js";
 import type { Distribution, Growth } from "./schema.js";
 
 /** One kind of row the scenario produces: a meter with its dimensions, and where the scenario says so. */
@@ -25,6 +26,8 @@ export type Drawn = Exclude<Distribution, "fixed">;
 export interface UserActivity extends Activity {
   perUser: Decimal;
   unique: boolean;
+  /** How --samples draws each user's quantity: the item's `distribution:`, else its population's. */
+  distribution: Distribution;
 }
 
 export interface Population {
@@ -33,7 +36,6 @@ export interface Population {
   origin: Location;
   users: number;
   growth: Growth | undefined;
-  distribution: Distribution;
   userDimension: string;
   /** Every user an account of their own (NAME-1, NAME-2, ...) rather than the scenario's account paying. */
   perUser: boolean;
@@ -75,4 +77,6 @@ export interface Scenario {
   dailyLimits: ReadonlyMap<string, Decimal>;
   /** Said on standard error before the run: what the scenario's numbers do that its reader may not expect. */
   warnings: readonly string[];
+  /** Said on standard error and among the report's notes: what --samples or --plan makes of the scenario unasked. */
+  notes: readonly ScenarioNote[];
 }

@@ -367,6 +367,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
       ]),
     });
   }
+  for (const note of sim.scenario.notes.filter((n) => n.about === "samples")) blocks.push({ kind: "note", text: `${note.text} (line ${note.at.line}).` });
   blocks.push({ kind: "note", text: "p90 spend is the amount 90% of samples stay within; p90 run-out is the instant the credits last until in 90% of samples (\"lasts\": the whole cycle)." });
   return blocks;
 }
