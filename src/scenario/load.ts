@@ -16,7 +16,7 @@ import { planGuess } from "../account/account.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { cardInForce, scenarioPlans, versionNames } from "./plans.js";
 import { checkScenarioSize } from "./size.js";
-import { zeroDrawNotes } from "./notes.js";
+import { planFlagNotes, zeroDrawNotes } from "./notes.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 
@@ -275,6 +275,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     warnings: [...fallbackMisses.values(), ...warnings],
     notes: [
       ...(flags.samples ? zeroDrawNotes(populations, (i, j) => at(["populations", i, "per_user", j])) : []),
+      ...planFlagNotes(card, { written: plans.everywhere.get(doc.plan), flagged: plan, allowance: doc.allowance }, changes),
     ],
   };
 }

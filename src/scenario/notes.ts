@@ -1,4 +1,9 @@
 import { formatLocation, shown, type Location } from "../errors.js";
+import { changeDirection, changedTerms } from "../engine/timeline.js";
+import { planTerms } from "../engine/terms.js";
+import type { AccountChange, AccountTerms } from "../engine/types.js";
+import type { Decimal } from "../money.js";
+import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Population } from "./types.js";
 
 /** What a scenario's run does that its reader may not expect: said on standard error and among the report's notes. */
@@ -38,4 +43,45 @@ export function zeroDrawNotes(populations: readonly Population[], itemAt: (popul
     });
   }));
   return notes;
+}
+
+/** The sign of a change of plan: an upgrade (1), a downgrade (-1), or the plan already in force (0). */
+type Direction = -1 | 0 | 1;
+
+/**
+ * Where --plan starts the scenario on another plan than its own, a plan change of its `changes:` may go the other
+ * way (the scenario's upgrade to Business a downgrade from Enterprise) or to the plan already in force, which changes
+ * nothing. Upgrade or downgrade is the engine's rule (changeDirection: more included credits, else the dearer plan),
+ * and what each does is the card's setting (plan_changes). Each side's terms follow the changes before it, as the
+ * replay's do. The plans compared beside the scenario (--compare-plans) are priced without its changes.
+ */
+export function planFlagNotes(card: RateCard, from: { written: Plan | undefined; flagged: Plan; allowance: Decimal | undefined }, changes: readonly AccountChange[]): ScenarioNote[] {
+  const { written, flagged } = from;
+  if (written === undefined || written === flagged) return [];
+  let asWritten: AccountTerms = planTerms(written, from.allowance ?? written.included);
+  let asFlagged: AccountTerms = planTerms(flagged);
+  const notes: ScenarioNote[] = [];
+  for (const c of changes) {
+    const before = { written: asWritten, flagged: asFlagged };
+    asWritten = changedTerms(asWritten, c.change);
+    asFlagged = changedTerms(asFlagged, c.change);
+    if (c.change.kind !== "plan") continue;
+    const was = direction(before.written, asWritten);
+    const is = direction(before.flagged, asFlagged);
+    if (was !== is) notes.push({ about: "plan", at: c.origin, text: planFlagText(card, { was, is, written: before.written.plan, from: before.flagged.plan, to: c.change.plan, flagged }) });
+  }
+  return notes;
+}
+
+function direction(before: AccountTerms, after: AccountTerms): Direction {
+  if (after.plan.key === before.plan.key) return 0;
+  return Math.sign(changeDirection(before, after)) as Direction;
+}
+
+function planFlagText(card: RateCard, { was, is, written, from, to, flagged }: { was: Direction; is: Direction; written: Plan; from: Plan; to: Plan; flagged: Plan }): string {
+  const name = (d: Direction) => (d > 0 ? "an upgrade" : d < 0 ? "a downgrade" : "no change");
+  // What each does is the card's setting: said as the card writes it.
+  const rule = is > 0 ? ` (the card's plan_changes: upgrade ${card.planChanges.upgrade})` : ` (the card's plan_changes: downgrade ${card.planChanges.downgrade})`;
+  const now = is === 0 ? "names the plan already in force and changes nothing" : `is ${name(is)} from ${from.label}${rule}`;
+  return `--plan ${flagged.key}: the scenario's change to ${to.label}, ${was === 0 ? "the plan already in force" : `${name(was)} from ${written.label}`} as written, ${now}`;
 }

@@ -288,6 +288,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
 
   const notes: string[] = [];
+  if (p.own) notes.push(...sim.scenario.notes.filter((n) => n.about === "plan").map((n) => `${n.text} (line ${n.at.line}).`));
   if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end${shares([0]).length > 0 ? `, and "Of allowance" is of that plan's allowance` : ""}.`);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
