@@ -104,9 +104,10 @@ describe("simulate on a pool that bills usage past zero (newcomer68 M2)", () => 
       ["17", "500", "0", 0],
       ["37", "2500", "0", 0],
     ]);
-    expect(sim.plans[0].cycles.map((c: any) => [c.money, c.grace_used, c.topup_needed])).toEqual([
-      ["17", "500", "0"],
-      ["37", "2500", "0"],
+    // The overage's credits are past_zero_billed; grace_used holds what went past the credits unbilled: none.
+    expect(sim.plans[0].cycles.map((c: any) => [c.money, c.past_zero_billed, c.grace_used, c.topup_needed])).toEqual([
+      ["17", "500", "0", "0"],
+      ["37", "2500", "0", "0"],
     ]);
   });
 

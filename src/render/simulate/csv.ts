@@ -22,7 +22,9 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         new NumberCell(formatExact(c.total)),
         new NumberCell(c.allowance.isZero() ? "" : formatFixed(c.total.mul(100).div(c.allowance), 2)),
         c.runsOutAt === undefined ? "" : formatInstant(c.runsOutAt),
-        new NumberCell(formatExact(c.graceUsed)),
+        // As JSON's: not what an overage pool bills past zero, which is in `overage` and `money` (no column of its own: the
+        // header is what tells burnrate's own report in a usage folder).
+        new NumberCell(formatExact(c.graceUsed.minus(c.pastZeroBilled))),
         c.rejected.reduce((n, r) => n + r.events, 0),
         new NumberCell(formatExact(c.topupNeeded)),
         new NumberCell(formatExact(c.overage)),

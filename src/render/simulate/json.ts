@@ -83,7 +83,10 @@ function cycleJson(c: CycleResult): object {
     by_category: exactMap(c.byCategory),
     by_pool: exactMap(c.byPool),
     runs_out_at: instant(c.runsOutAt),
-    grace_used: formatExact(c.graceUsed),
+    // Past the credits and not billed (a grace buffer, an allow pool, a crossing charge); what an overage pool bills
+    // past zero apart: on an overage card the name held the overage's credits.
+    grace_used: formatExact(c.graceUsed.minus(c.pastZeroBilled)),
+    past_zero_billed: formatExact(c.pastZeroBilled),
     rejected: c.rejected.map(rejectionJson),
     rejected_with_topups: c.rejectedBuying.map(rejectionJson),
     topup_needed: formatExact(c.topupNeeded),
