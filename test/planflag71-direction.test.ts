@@ -3,27 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callCard } from "./helpers/payg.js";
 
 // --plan starts the scenario on another plan, its changes: as written: with --plan enterprise, the scenario's upgrade
 // from Team to Business became a downgrade from Enterprise (applied from the next cycle), without a word. Upgrade or
 // downgrade is the engine's rule: more included credits, else the dearer plan. Card: Team 1,000 credits for 10 USD,
-// Business 2,000 for 20, Enterprise 5,000 for 50; downgrades wait for the next cycle (the default).
-const CARD = `provider: tiers
-version: "1"
-effective: "2027-01-01"
-credit_price: "0.01"
-unit: credits
-currency: USD
-categories: { c: { label: Calls } }
-pools: { p: { label: P, when_exhausted: overage } }
-grant_kinds: { included: { priority: 1, expires: cycle_end } }
-plans:
-  team: { label: Team, included: 1000, price: 10 }
-  business: { label: Business, included: 2000, price: 20 }
-  enterprise: { label: Enterprise, included: 5000, price: 50 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: p, price: "1" }
-`;
+// Business 2,000 for 20, Enterprise 5,000 for 50; a call costs 1 credit; downgrades wait for the next cycle (the default).
+const PLANS = ["team: { label: Team, included: 1000, price: 10 }", "business: { label: Business, included: 2000, price: 20 }", "enterprise: { label: Enterprise, included: 5000, price: 50 }"];
+const CARD = callCard({ provider: "tiers", policy: "block", plan: PLANS.join("\n  "), price: "1" });
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), "planflag71-"));

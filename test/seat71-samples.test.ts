@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callCard } from "./helpers/payg.js";
 
 // A per-user item of a unique "seat" meter under --samples: drawn Poisson around 1, about 37% of users drew 0 and were
 // not charged their seat, so the sampled money fell below the deterministic money without a word. An item may say how
@@ -10,21 +11,8 @@ import { burnrate } from "./helpers/cli.js";
 //
 // Card: a seat (unique by user) at 200 credits, a call (flow) at 0 credits; Team includes 1,000 credits for 10 USD, its
 // pool bills overage at the credit price of 0.01 USD.
-const CARD = `provider: seats
-version: "1"
-effective: "2027-01-01"
-credit_price: "0.01"
-unit: credits
-currency: USD
-categories: { c: { label: Calls } }
-pools: { p: { label: P, when_exhausted: overage } }
-grant_kinds: { included: { priority: 1, expires: cycle_end } }
-plans:
-  team: { label: Team, included: 1000, price: 10 }
-meters:
-  seat: { description: a seat, aggregation: unique, key: [user], category: c, pool: p, price: "200" }
-  call: { description: a call, aggregation: flow, category: c, pool: p, price: "0" }
-`;
+const CARD = callCard({ provider: "seats", policy: "overage", plan: "team: { label: Team, included: 1000, price: 10 }", price: "0" }).replace("currency: USD\n", 'currency: USD\ncredit_price: "0.01"\n') +
+  '  seat: { description: a seat, aggregation: unique, key: [user], category: c, pool: p, price: "200" }\n';
 
 function scenario(population: string, seat: string): string {
   const dir = mkdtempSync(join(tmpdir(), "seat71-"));
