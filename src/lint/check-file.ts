@@ -15,7 +15,7 @@ import { lintCard, type TestedGrantKinds } from "./card-rules.js";
 import type { CheckedFile, LintFinding } from "./finding.js";
 import { notACard } from "./file-kind.js";
 import { findingsFromError } from "./from-errors.js";
-import { droppedRecurringMeters, type LoadedCard } from "./versions.js";
+import { droppedRecurringMeters, sameNamedVersions, type LoadedCard } from "./versions.js";
 
 /**
  * Check one file named on the command line. A file that cannot be opened is bad
@@ -37,12 +37,18 @@ export function checkFiles(files: readonly string[], tests?: string): CheckedFil
     mustExist(card);
     mustExist(tests);
     const checked = [checkCard(card, loaded, tests), checkTests(tests, card)];
-    droppedRecurringMeters(loaded);
+    acrossVersions(loaded);
     return checked;
   }
   const checked = files.map((file) => checkFile(file, loaded));
-  droppedRecurringMeters(loaded);
+  acrossVersions(loaded);
   return checked;
+}
+
+/** What only the versions of one provider's card together show. */
+function acrossVersions(loaded: readonly LoadedCard[]): void {
+  droppedRecurringMeters(loaded);
+  sameNamedVersions(loaded);
 }
 
 function mustExist(file: string): void {

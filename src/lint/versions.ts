@@ -1,6 +1,6 @@
 import { UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
-import { cardVersions } from "../ratecard/versions.js";
+import { cardVersions, inEffectiveOrder, sameNamed } from "../ratecard/versions.js";
 import type { LintFinding } from "./finding.js";
 
 /** A card `check` loaded, with the means to point at its nodes and the findings it is reported with. */
@@ -50,5 +50,29 @@ export function droppedRecurringMeters(loaded: readonly LoadedCard[]): void {
         target.findings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
       }
     }
+  }
+}
+
+/**
+ * Two of one provider's cards with an `effective:` and one `version:` name: the pricing commands refuse them given
+ * together as versions (cycles are priced by their version's name), where `check` of both passed them (red70f L3).
+ * A warning, at the later one's `version:`: two alternative cards (a region's) may share a name, and are never given
+ * together.
+ */
+export function sameNamedVersions(loaded: readonly LoadedCard[]): void {
+  const byProvider = new Map<string, LoadedCard[]>();
+  for (const l of loaded) if (l.card.effective !== "") byProvider.set(l.card.provider, [...(byProvider.get(l.card.provider) ?? []), l]);
+  for (const group of byProvider.values()) {
+    const same = sameNamed(inEffectiveOrder(group.map((l) => l.card)));
+    if (same === undefined) continue;
+    const target = group.find((l) => l.card === same.later)!;
+    target.findings.push({
+      severity: "warning",
+      rule: "version-same-name",
+      location: target.at(["version"]),
+      message: `version ${shown(same.later.version)} is also the name of ${same.earlier.file}'s (effective ${same.earlier.effective}): given together with --card, as versions of ${shown(same.later.provider)}'s card, they are refused, as cycles are priced by their version's name`,
+      fix: `give this version a name of its own (its effective date, ${same.later.effective}, say), unless the two are alternatives never priced together`,
+    });
+    target.findings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
   }
 }

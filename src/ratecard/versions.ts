@@ -25,9 +25,7 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
       throw new UserError(`versions of ${shown(first.provider)}'s card in two currencies: ${shown(first.currency)} (${first.file}) and ${shown(card.currency)}`, card.effectiveAt, `every version in ${shown(first.currency)}: money in two currencies cannot be summed or compared`, shown(card.currency));
     }
   }
-  // UTC orders the versions here; the account's time zone fixes each one's instant (versionSwitches).
-  const utc = (card: RateCard) => Date.parse(card.effective.length === 10 ? `${card.effective}T00:00:00Z` : card.effective);
-  const sorted = [...cards].sort((a, b) => utc(a) - utc(b));
+  const sorted = inEffectiveOrder(cards);
   // The same effective text is the same instant in any time zone: refused here, where a tests file's set is loaded, not in each case.
   for (let i = 1; i < sorted.length; i++) {
     const [before, after] = [sorted[i - 1]!, sorted[i]!];
@@ -35,13 +33,26 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
   }
   // Cycles are priced by their version's name (versionOf): two of one name priced every cycle by the first, the later
   // one's prices never billed, with no word (red70b #10: November and December billed 9 where the later version says 12).
-  for (let i = 1; i < sorted.length; i++) {
-    const named = sorted.slice(0, i).find((v) => v.version === sorted[i]!.version);
-    if (named !== undefined) throw new UserError(`two versions of ${shown(sorted[i]!.provider)}'s card named ${shown(named.version)}`, sorted[i]!.effectiveAt, `a version: of its own for each (${named.file} is ${shown(named.version)} from ${named.effective}): cycles are priced by their version's name`, shown(sorted[i]!.version));
-  }
+  const same = sameNamed(sorted);
+  if (same !== undefined) throw new UserError(`two versions of ${shown(same.later.provider)}'s card named ${shown(same.earlier.version)}`, same.later.effectiveAt, `a version: of its own for each (${same.earlier.file} is ${shown(same.earlier.version)} from ${same.earlier.effective}): cycles are priced by their version's name`, shown(same.later.version));
   const events = new Map(sorted[0]!.events);
   for (const version of sorted) for (const [name, event] of version.events) if (!events.has(name)) events.set(name, event);
   return { ...sorted[0]!, events, versions: sorted };
+}
+
+/** Cards by their `effective:`, earliest first; UTC orders them here, the account's time zone fixes each one's instant (versionSwitches). */
+export function inEffectiveOrder(cards: readonly RateCard[]): RateCard[] {
+  const utc = (card: RateCard) => Date.parse(card.effective.length === 10 ? `${card.effective}T00:00:00Z` : card.effective);
+  return [...cards].sort((a, b) => utc(a) - utc(b));
+}
+
+/** The first card of `sorted` (inEffectiveOrder) named as an earlier one is, with it: as versions, the later one's prices are never billed. */
+export function sameNamed(sorted: readonly RateCard[]): { earlier: RateCard; later: RateCard } | undefined {
+  for (let i = 1; i < sorted.length; i++) {
+    const earlier = sorted.slice(0, i).find((v) => v.version === sorted[i]!.version);
+    if (earlier !== undefined) return { earlier, later: sorted[i]! };
+  }
+  return undefined;
 }
 
 /**

@@ -91,13 +91,27 @@ function commaDecimal(value: string): string {
   return part!.length === 3 && !/^0+$/.test(whole!) ? `: ${sign}${whole}${part}, or ${point} where the comma is a decimal one` : `, with a point: ${point}`;
 }
 
+/**
+ * The plain decimal a price written as a page shows it most likely is: `$0.002`, `0.002 USD`, `€5`, `0.5 credits`
+ * (newcomer71 L2: `"$0.002"` said "not a plain decimal" with nothing to write instead), or an exponent written out.
+ */
+function writtenOut(value: string): string {
+  const comma = commaDecimal(value);
+  if (comma !== "") return comma;
+  const trimmed = value.trim();
+  const bare = trimmed.replace(/^(?:[A-Z]{3}\s+)?([-+]?)\s*[$€£¥]?\s*/u, "$1").replace(/\s*(?:[$€£¥]|[A-Z]{3}|credits?)$/iu, "");
+  if (bare !== trimmed && parsePlainDecimal(bare)) return `, without the currency or unit: ${bare}`;
+  if (/^[-+]?(?:\d+\.?\d*|\.\d+)e[-+]?\d{1,3}$/i.test(trimmed)) return `, written out: ${new Decimal(trimmed).toFixed()}`;
+  return "";
+}
+
 export function decimal(options: { min?: string; positive?: boolean; description?: string } = {}): Codec<Decimal> {
   const expected = `a plain decimal${options.positive ? " above 0" : options.min !== undefined ? ` of at least ${options.min}` : ""}`;
   return {
     decode(node, ctx) {
       const value = scalarText(node, ctx, expected);
       const parsed = parsePlainDecimal(value);
-      if (!parsed) fail(ctx, node, "not a plain decimal", `${expected}${commaDecimal(value)}`, shown(value));
+      if (!parsed) fail(ctx, node, "not a plain decimal", `${expected}${writtenOut(value)}`, shown(value));
       if (options.positive && !parsed.gt(0)) fail(ctx, node, "out of range", expected, value);
       if (options.min !== undefined && parsed.lt(options.min)) fail(ctx, node, "out of range", expected, value);
       return parsed;
