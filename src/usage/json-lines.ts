@@ -95,9 +95,12 @@ export class JsonLines {
     return out;
   }
 
-  /** The next line, longer than a line may be. */
+  /**
+   * The next line, longer than a line may be: most often a gateway's log that keeps each call's prompt and response,
+   * which no meter reads and which ignore_columns cannot shed, the line being measured whole (newcomer71 L10).
+   */
   private tooLong(): UserError {
-    return new UserError("line too long", { file: this.source.file, line: this.line + 1, column: 1 }, `a JSON object of at most ${this.maxLine} bytes`, "a longer line");
+    return new UserError("line too long", { file: this.source.file, line: this.line + 1, column: 1 }, `a JSON object of at most ${this.maxLine} bytes; a log that keeps each call's prompt and response writes longer lines: export the usage without them (the gateway's usage or spend export, or jq -c 'del(.messages, .response)' over the log)`, "a longer line");
   }
 
   /** The records of a last line without a newline, after the last chunk. */

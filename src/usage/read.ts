@@ -52,6 +52,9 @@ export interface UsageOptions {
 /** Longest CSV record accepted; longer is not a usage row and would only exhaust memory. */
 const MAX_RECORD_BYTES = 1 << 20;
 
+/** A JSON Lines file by its name: an empty one has no content to say so. */
+const JSON_LINES_NAME = /\.(jsonl|ndjson)(\.gz)?$/i;
+
 /** Open a file for reading, with errors that name it. `-` is standard input, or the copy of it given. */
 function openInput(file: string, stdinCopy: string | undefined): Readable {
   if (file === "-") return stdinCopy === undefined ? process.stdin : createReadStream(stdinCopy, { highWaterMark: 1 << 14 });
@@ -214,7 +217,10 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   run.empty.set(file, content?.compressed ?? false);
   if (run.empty.size === run.files.length) {
     const first = run.files[0]!;
-    throw new UserError("empty file", { file: first, line: 1, column: 1 }, run.files.length === 1 ? "a header row" : "a header row in at least one of the usage files (every one is empty)", run.empty.get(first) ? "a gzip of nothing" : "nothing");
+    // JSON Lines has no header: asked for one, an empty .jsonl read as a CSV's fault (newcomer71 L5).
+    const lines = run.files.filter((f) => JSON_LINES_NAME.test(f)).length;
+    const row = lines === 0 ? "a header row" : lines === run.files.length ? "a JSON object on a line" : "a header row (CSV) or a JSON object on a line (JSON Lines)";
+    throw new UserError("empty file", { file: first, line: 1, column: 1 }, run.files.length === 1 ? row : `${row} in at least one of the usage files (every one is empty)`, run.empty.get(first) ? "a gzip of nothing" : "nothing");
   }
 }
 
