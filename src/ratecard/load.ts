@@ -54,8 +54,16 @@ export function parseRateCard(source: string, file: string): RateCard {
   const events = new Map<string, MeterEvent>();
   const claimEvent = (name: string, event: MeterEvent, path: (string | number)[]) => {
     const owner = events.get(name);
-    if (owner) problem(path, `duplicate meter ${shown(name)}`, "a meter name used once", `also used by meter ${shown(owner.meter.key)}`);
-    else events.set(name, event);
+    if (!owner) events.set(name, event);
+    else if (owner.role === "charge" && event.role === "charge") problem(path, `duplicate meter ${shown(name)}`, "a meter name used once", `also used by meter ${shown(owner.meter.key)}`);
+    // An item's end (or a level's decrease) declared as a meter of its own, as a newcomer does from "ended_by names the
+    // deactivating meter": "duplicate meter" said nothing of what to do (newcomer71 L1).
+    else {
+      const [ending, meter] = owner.role === "charge" ? [event, owner.meter] : [owner, event.meter];
+      const field = ending.role === "end" ? "ended_by" : "decreased_by";
+      // At the entry to remove, whichever of the two comes first in the file.
+      problem(["meters", meter.key], `meter ${shown(name)} is the ${ending.role === "end" ? "end" : "decrease"} event of meter ${shown(ending.meter.key)} (its ${field}:), and is declared as a meter too`, `no meters entry for ${shown(name)} (a usage row of it ${ending.role === "end" ? "ends an item" : "lowers a level"} of ${shown(ending.meter.key)}, as that entry prices it): remove this one`, "an entry of its own");
+    }
   };
   for (const [key, m] of doc.meters) {
     const meter = toMeter(key, m, decoded.at(["meters", key]), (rel, message, expected, found) => problem(["meters", key, ...rel], message, expected, found), (rel) => decoded.at(["meters", key, ...rel]));
