@@ -47,12 +47,19 @@ describe("the ledger written as the replay goes", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("an empty log gives an empty ledger in both formats", async () => {
+  it("an empty log gives an empty ledger in both formats, with the statement's note of no usage read", async () => {
     const empty = join(dir, "empty.csv");
     writeFileSync(empty, `${header}\n`);
-    const json = await ok(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "json", "--through", "2026-09-20"]);
+    // Since stop 71 the ledger says what the statement says of its replay (red71a M1): here, that no row was read.
+    const note = `burnrate: note: no usage row was read from ${empty} (a header alone, or only rows skipped): the ledger holds the plans' fees and the grants, without usage\n`;
+    const noted = async (args: string[]) => {
+      const run = await burnrate(args);
+      expect([run.code, run.stderr]).toEqual([0, note]);
+      return run.stdout;
+    };
+    const json = await noted(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "json", "--through", "2026-09-20"]);
     expect(`${JSON.stringify(JSON.parse(json), null, 2)}\n`).toBe(json);
-    const csv = await ok(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "csv", "--through", "2026-09-20"]);
+    const csv = await noted(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "csv", "--through", "2026-09-20"]);
     expect(csv.split("\n")[0]).toBe("at,account,type,meter,grant,dimensions,quantity,amount,uncovered,balance");
   });
 });

@@ -39,6 +39,8 @@ import { DIFF_NO_ROWS, noRowsNote } from "./no-rows-note.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 import { periodStatement } from "../render/statement/period.js";
 import { Told } from "./told.js";
+import { idleIn, lookalikeAccounts, lookalikeWarnings } from "../account/lookalikes.js";
+import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { worthAt, worthAtAll } from "../render/diff/report.js";
 
 export interface DiffOptions extends ReplayInputOptions {
@@ -138,6 +140,10 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const beforeNote = beforeAnchorNote(after, cardSettings);
   if (beforeNote !== undefined) told.say(beforeNote);
   for (const warning of fallbackWarnings(card, after)) told.say(visibleLines(warning));
+  // The account file read as statement reads it, once, from the new card's replay: ACME-Corp beside a named acme-corp is
+  // a customer of its own under both cards, and diff --strict passed it (red71a H1).
+  for (const warning of lookalikeWarnings(cardSettings, lookalikeAccounts(cardSettings, after.accounts.map((a) => a.account), idleIn(after.accounts)))) told.say(visibleLines(warning));
+  for (const miss of limitKeyMisses(card, cardSettings, after, skipped.fallbacks.values())) told.say(visibleLines(limitKeyWarning(miss)));
   // A month's few rows past its end run a cycle further, billing every account its fee under both cards (newcomer56 M4):
   // said as statement says it, and --cycle compares the month alone, each replay's cycles of the period.
   const spillover = spilloverNote(after, cardSettings, { cycle: options.cycle });

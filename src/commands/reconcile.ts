@@ -25,7 +25,7 @@ import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
-import { missingDays } from "../usage/missing-days.js";
+import { cycleDays, missingDays } from "../usage/missing-days.js";
 import { blendedDrift } from "../reconcile/blended-drift.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
@@ -87,13 +87,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const view = { allLines: options.allLines === true };
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).
   // Only the days of the bill's cycles: a day skipped in a month the bill does not cover is no word on it (red70d M1).
-  // A day past them on the side the zone reaches: a daily file is most often named by its UTC date, so west of UTC the
-  // file after a cycle's last day holds its evening (red70e M1: December 1's held November 30's in New York), and east
-  // of it the file before its first day holds its first hours; not both (red70f L1).
-  const gaps = missingDays(options.usage, result.cycles.map((c) => {
-    const [start, end] = [settings.zone.dateTime(c.start), settings.zone.dateTime(c.end - 1)];
-    return { first: (start.offset > 0 ? start.minus({ days: 1 }) : start).toISODate()!, last: (end.offset < 0 ? end.plus({ days: 1 }) : end).toISODate()! };
-  }));
+  const gaps = missingDays(options.usage, cycleDays(result.cycles, settings.zone));
   const report: Reconciliation = gaps.length === 0 ? result : { ...result, usageGaps: gaps };
   await emit(render(format, {
     json: () => json(reconcileJson(report)),

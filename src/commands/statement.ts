@@ -20,25 +20,15 @@ import { statementJsonText } from "../render/statement/json-text.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
-import { grantOnlyAccounts, grantOnlyNote, idleIn, lookalikeAccounts, lookalikeWarnings, unnamedAccountsNote } from "../account/lookalikes.js";
-import { noRowsNote } from "./no-rows-note.js";
-import { repeatsNote } from "./repeats-note.js";
-import { quotaRefusalsNote } from "./quota-note.js";
-import { spilloverNote } from "./spillover-note.js";
-import { exportEndNote } from "./export-end-note.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
-import { ownAccountNote, unnamedChangesNote } from "./own-account-note.js";
-import { lateChangesNote } from "./late-changes-note.js";
-import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
-import { fallbackWarnings } from "./fallback-warnings.js";
-import { freeEventsWarnings } from "./free-events-warning.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { accountSpans, burnEntriesShown, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 import { Told } from "./told.js";
-import { missingDays } from "../usage/missing-days.js";
-import type { Said } from "../render/statement/said.js";
+import { ReplayNotes } from "./replay-notes.js";
+import { cycleDays, missingDays } from "../usage/missing-days.js";
+import { saidBlocks, type Said } from "../render/statement/said.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -79,6 +69,9 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
       for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) told.say(visibleLines(note));
       const before = beforeAnchorNote(replayed, settings);
       if (before !== undefined) told.say(before);
+      const notes = new ReplayNotes(told, { card, settings, result: replayed, usage: options.usage, skipped, cycle: period === undefined ? undefined : { asked: options.cycle!, period }, report: "ledger" });
+      notes.replay();
+      notes.shown(period === undefined ? replayed : periodStatement(replayed, period));
       writer.end(period === undefined ? undefined : accountSpans(replayed, period));
       await file.commit(io);
     } catch (e) {
@@ -98,46 +91,23 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) told.say(visibleLines(note));
   const before = beforeAnchorNote(result, settings);
   if (before !== undefined) told.say(before);
-  // A named account's cycles are read only where a usage account is a character from its name.
-  const idle = idleIn(result.accounts);
-  const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account), idle);
-  for (const warning of lookalikeWarnings(settings, lookalikes)) told.say(warning);
-  const grantOnly = grantOnlyAccounts(settings, lookalikes, idle, result.accounts.some((a) => !idle(a.account)));
-  const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes, grantOnly);
-  if (unnamed !== undefined) told.say(visibleLines(unnamed));
-  const quota = quotaRefusalsNote(settings, result);
-  if (quota !== undefined) told.say(visibleLines(quota));
-  const grantsNote = grantOnlyNote(settings, grantOnly);
-  if (grantsNote !== undefined) told.say(visibleLines(grantsNote));
-  const spillover = spilloverNote(result, settings, { cycle: options.cycle });
-  if (spillover !== undefined) told.say(spillover);
-  const exportEnd = exportEndNote(result, settings, period);
-  if (exportEnd !== undefined) told.say(exportEnd);
-  const noRows = noRowsNote(result, options.usage);
-  if (noRows !== undefined) told.say(visibleLines(noRows));
-  const repeats = repeatsNote(result);
-  if (repeats !== undefined) told.say(visibleLines(repeats));
-  for (const warning of fallbackWarnings(card, result)) told.say(visibleLines(warning));
-  for (const warning of freeEventsWarnings(card, result)) told.say(visibleLines(warning));
-  for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) told.say(visibleLines(limitKeyWarning(miss)));
+  const cycle = period === undefined ? undefined : { asked: options.cycle!, period };
+  const notes = new ReplayNotes(told, { card, settings, result, usage: options.usage, skipped, cycle, report: options.ledger ? "ledger" : "statement" });
+  notes.replay();
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);
   // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.
   const shown = period === undefined ? result : periodStatement(result, period);
-  const own = ownAccountNote(card, settings, shown, lookalikes, idle);
-  if (own !== undefined) told.say(visibleLines(own));
-  const changes = unnamedChangesNote(settings, result);
-  if (changes !== undefined) told.say(visibleLines(changes));
-  const late = lateChangesNote(settings, result);
-  if (late !== undefined) told.say(visibleLines(late));
+  notes.shown(shown);
   const spans = period === undefined ? undefined : accountSpans(result, period);
   const shownEntries = entries === undefined ? [] : spans === undefined ? entries.entries : entriesShown(entries.entries, spans);
   const burns = burn === undefined ? NO_BURNS : spans === undefined ? burn : burnEntriesShown(burn, spans);
-  const said: Said = { warnings: told.warnings, usageGaps: missingDays(options.usage) };
+  // With --cycle, the days of the cycles shown: a day skipped in October is not missing from November's (red71a L3).
+  const said: Said = { warnings: told.warnings, usageGaps: missingDays(options.usage, period === undefined ? undefined : cycleDays(shown.accounts.flatMap((a) => a.cycles), settings.zone)) };
   const ledgerReport: Reporters<PlainFormat> = {
     json: () => ledgerText(ledgerJsonFormat(ctx, period), shownEntries),
     csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), shownEntries),
-    markdown: () => toMarkdown(ledgerBlocks(shownEntries, ctx)),
-    table: () => toTerminal(ledgerBlocks(shownEntries, ctx), ctx.color),
+    markdown: () => toMarkdown([...saidBlocks(said), ...ledgerBlocks(shownEntries, ctx)]),
+    table: () => toTerminal([...saidBlocks(said), ...ledgerBlocks(shownEntries, ctx)], ctx.color),
   };
   const statementReport: Reporters<Format> = {
     // Each account's cycles let go once written: the statement is read no more.

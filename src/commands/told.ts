@@ -15,10 +15,15 @@ export class Told {
 
   constructor(private readonly io: Io) {}
 
+  /**
+   * One message, a warning where it starts as one: kept whole, its own line breaks and all. Not read line by line: a
+   * file path holding a line break cut a warning short, and a forged `burnrate: warning: ` in a folder's name made a
+   * note count as several (red71a L1).
+   */
   say(text: string | undefined): void {
     if (text === undefined) return;
     this.io.stderr.write(text);
-    for (const line of text.split("\n")) if (line.startsWith(WARNING)) this.said.push(line.slice(WARNING.length));
+    if (text.startsWith(WARNING)) this.said.push(text.slice(WARNING.length).replace(/\n$/, ""));
   }
 
   /** The warnings said so far, each without its `burnrate: warning: ` and in the order said. */

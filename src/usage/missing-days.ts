@@ -1,5 +1,6 @@
 import { basename, dirname } from "node:path";
 import { DateTime } from "luxon";
+import type { Zone } from "../time.js";
 
 /** A file name's one date, YYYY-MM-DD (or YYYYMMDD between non-digits), as a daily export names its files. */
 const DATED = /(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)/g;
@@ -77,7 +78,7 @@ export function missingDays(files: readonly string[], within?: readonly { first:
     // worked out by day numbers: a file dated 9999-12-31 beside November's is a gap of 2.9 million days (red65 H4).
     const missing: { text: string; days: number }[] = [];
     let count = 0;
-    const spans = within?.map((w) => [ordinal(w.first), ordinal(w.last)] as const);
+    const spans = within === undefined ? undefined : merged(within.map((w) => [ordinal(w.first), ordinal(w.last)] as const));
     // Each gap as it lies within the spans, where some are given: a gap across a span's edge is counted within it.
     const gaps = steps.flatMap((step, i) => {
       const from = ordinal(days[i]!) + 1;
@@ -110,4 +111,28 @@ export function missingDays(files: readonly string[], within?: readonly { first:
     notes.push(`${where} skip ${them} between ${days[0]} and ${days.at(-1)} (${list}): no usage is read for ${count === 1 ? "it" : "them"}`);
   }
   return notes;
+}
+
+/** Spans of day numbers, those that overlap or touch made one: two accounts' Novembers are one November (red71a L3: its gap counted twice). */
+function merged(spans: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  const out: [number, number][] = [];
+  for (const [first, last] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const previous = out.at(-1);
+    if (previous !== undefined && first <= previous[1] + 1) previous[1] = Math.max(previous[1], last);
+    else out.push([first, last]);
+  }
+  return out;
+}
+
+/**
+ * The days of some cycles, as missingDays' `within` takes them: each cycle's first to last local date, and a day past
+ * them on the side the zone reaches. A daily file is most often named by its UTC date, so west of UTC the file after a
+ * cycle's last day holds its evening (red70e M1: December 1's held November 30's in New York), and east of it the file
+ * before its first day holds its first hours; not both (red70f L1).
+ */
+export function cycleDays(cycles: readonly { start: number; end: number }[], zone: Zone): { first: string; last: string }[] {
+  return cycles.map((c) => {
+    const [start, end] = [zone.dateTime(c.start), zone.dateTime(c.end - 1)];
+    return { first: (start.offset > 0 ? start.minus({ days: 1 }) : start).toISODate()!, last: (end.offset < 0 ? end.plus({ days: 1 }) : end).toISODate()! };
+  });
 }
