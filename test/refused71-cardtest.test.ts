@@ -13,15 +13,13 @@ describe("burnrate test: a figure short by refused events", () => {
   const dir = mkdtempSync(join(tmpdir(), "refused71-"));
   writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,20000,p1\n2026-11-02T11:00:00Z,data_write,10,p1\n");
   const tests = join(dir, "t.tests.yaml");
-  writeFileSync(tests, [
-    `card: ${join(ROOT, "ratecards/fliplet.yaml")}`,
-    "cases:",
-    "  - name: a big read on Free",
-    "    account: { plan: free, anchor: 2026-11-01, timezone: UTC }",
-    "    usage: u.csv",
-    '    expect: { total: "200.5", meters: { data_read: "200", data_write: "0.5" }, cycles: [{ total: "0.4" }] }',
-    "",
-  ].join("\n"));
+  writeFileSync(tests, `card: ${join(ROOT, "ratecards/fliplet.yaml")}
+cases:
+  - name: a big read on Free
+    account: { plan: free, anchor: 2026-11-01, timezone: UTC }
+    usage: u.csv
+    expect: { total: "200.5", meters: { data_read: "200", data_write: "0.5" }, cycles: [{ total: "0.4" }] }
+`);
 
   it("says the refused events beside the figure, and only where it came out short", async () => {
     const r = await burnrate(["test", tests]);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { folderMaker } from "./helpers/gateway-logs.js";
 
 // newcomer70 M1: a customer id written `ACME-Corp` in the usage, beside `acme-corp` in the account file, was billed as a
 // customer of its own with exit 0. The warning said so, on standard error only: a monthly job that keeps `-o
@@ -17,12 +18,8 @@ const USAGE = [
   "2026-11-03T11:00:00Z,globex,data_read,2,p1",
 ].join("\n");
 
-function folder(usage = USAGE): string {
-  const dir = mkdtempSync(join(tmpdir(), "strict71-"));
-  writeFileSync(join(dir, "account.yaml"), ACCOUNTS);
-  writeFileSync(join(dir, "usage.csv"), `${usage}\n`);
-  return dir;
-}
+const made = folderMaker("strict71-");
+const folder = (usage = USAGE): string => made({ "account.yaml": ACCOUNTS, "usage.csv": `${usage}\n` });
 
 const warningLines = (stderr: string) => stderr.split("\n").filter((l) => l.startsWith("burnrate: warning: ")).map((l) => l.slice("burnrate: warning: ".length));
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { folderMaker } from "./helpers/gateway-logs.js";
 import { Told } from "../src/commands/told.js";
 import type { Io } from "../src/io.js";
 
@@ -11,12 +12,8 @@ import type { Io } from "../src/io.js";
 const CARD = join(ROOT, "ratecards/fliplet.yaml");
 const ACCOUNTS = `card: ${CARD}\nplan: free\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme-corp: { plan: pro }\n  globex: { plan: pro }\n`;
 
-function folder(usage: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "strict71b-"));
-  writeFileSync(join(dir, "account.yaml"), ACCOUNTS);
-  writeFileSync(join(dir, "usage.csv"), usage);
-  return dir;
-}
+const made = folderMaker("strict71b-");
+const folder = (usage: string): string => made({ "account.yaml": ACCOUNTS, "usage.csv": usage });
 const TYPO = "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,acme-corp,data_read,3,p1\n2026-11-02T11:00:00Z,ACME-Corp,data_read,2,p1\n";
 const LOOKALIKE = 'usage account "ACME-Corp" is not named in the account file';
 
