@@ -55,7 +55,8 @@ export function parseRateCard(source: string, file: string): RateCard {
   const claimEvent = (name: string, event: MeterEvent, path: (string | number)[]) => {
     const owner = events.get(name);
     if (!owner) events.set(name, event);
-    else if (owner.role === "charge" && event.role === "charge") problem(path, `duplicate meter ${shown(name)}`, "a meter name used once", `also used by meter ${shown(owner.meter.key)}`);
+    // Two meters' charges, or two items' ends (a meter's ended_by taking another's end event), are one name used twice.
+    else if ((owner.role === "charge") === (event.role === "charge")) problem(path, `duplicate meter ${shown(name)}`, "a meter name used once", `also used by meter ${shown(owner.meter.key)}`);
     // An item's end (or a level's decrease) declared as a meter of its own, as a newcomer does from "ended_by names the
     // deactivating meter": "duplicate meter" said nothing of what to do (newcomer71 L1).
     else {
