@@ -8,7 +8,7 @@ import type { Meter, RateCard } from "../ratecard/types.js";
 import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
-import { cardVersions } from "../ratecard/versions.js";
+import { cardVersions, versionsOn } from "../ratecard/versions.js";
 import { cardNamedValues, conditionNearMiss, conditionNearMissError, nearMiss } from "../ratecard/condition-values.js";
 import { decodeYaml, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
@@ -275,7 +275,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     warnings: [...fallbackMisses.values(), ...warnings],
     notes: [
       ...(flags.samples ? zeroDrawNotes(populations, (i, j) => at(["populations", i, "per_user", j])) : []),
-      ...planFlagNotes(card, { written: plans.everywhere.get(doc.plan), flagged: plan, allowance: doc.allowance }, changes),
+      ...planFlagNotes(card, { written: plans.everywhere.get(doc.plan), flagged: plan, allowance: doc.allowance }, changes, versionsOn(card, calendar)),
     ],
   };
 }

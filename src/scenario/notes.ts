@@ -1,9 +1,12 @@
 import { formatLocation, shown, type Location } from "../errors.js";
-import { changeDirection, changedTerms } from "../engine/timeline.js";
+import { changeDirection, changedTerms, termsOnVersion } from "../engine/timeline.js";
 import { planTerms } from "../engine/terms.js";
 import type { AccountChange, AccountTerms } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
+import type { VersionsOn } from "../ratecard/versions.js";
+import { exactGrouped } from "../render/shared/numbers.js";
+import { ACCOUNT } from "./expand.js";
 import type { Population } from "./types.js";
 
 /** What a scenario's run does that its reader may not expect: said on standard error and among the report's notes. */
@@ -45,43 +48,80 @@ export function zeroDrawNotes(populations: readonly Population[], itemAt: (popul
   return notes;
 }
 
-/** The sign of a change of plan: an upgrade (1), a downgrade (-1), or the plan already in force (0). */
-type Direction = -1 | 0 | 1;
+/** The sign of a plan or allowance change: an upgrade (1), a downgrade (-1), neither (0: a plan of the same rank, or the allowance in force), or the plan already in force ("same"). */
+type Direction = -1 | 0 | 1 | "same";
 
 /**
- * Where --plan starts the scenario on another plan than its own, a plan change of its `changes:` may go the other
- * way (the scenario's upgrade to Business a downgrade from Enterprise) or to the plan already in force, which changes
- * nothing. Upgrade or downgrade is the engine's rule (changeDirection: more included credits, else the dearer plan),
- * and what each does is the card's setting (plan_changes). Each side's terms follow the changes before it, as the
- * replay's do. The plans compared beside the scenario (--compare-plans) are priced without its changes.
+ * Where --plan starts the scenario on another plan than its own, a plan or allowance change of its `changes:` may go
+ * the other way (the scenario's upgrade to Business a downgrade from Enterprise, its raise to 5,000 a cut from 10,000)
+ * or to the plan already in force, which changes nothing. Upgrade or downgrade is the engine's rule (changeDirection:
+ * more included credits, else the dearer plan) on the card version in force at the change, with each side's terms
+ * brought through the versions switched in before it (termsOnVersion) and the changes before it (changedTerms), as
+ * the replay's are (red71c M1: judged on the first version's plans, a version that resized Mid gave a wrong note and
+ * left out a right one); what each does is that version's setting (plan_changes). A change the replay keeps waiting
+ * behind a downgrade is not followed (red71c L3). The plans compared beside the scenario (--compare-plans) are priced
+ * without its changes.
  */
-export function planFlagNotes(card: RateCard, from: { written: Plan | undefined; flagged: Plan; allowance: Decimal | undefined }, changes: readonly AccountChange[]): ScenarioNote[] {
+export function planFlagNotes(card: RateCard, from: { written: Plan | undefined; flagged: Plan; allowance: Decimal | undefined }, changes: readonly AccountChange[], versions: VersionsOn): ScenarioNote[] {
   const { written, flagged } = from;
   if (written === undefined || written === flagged) return [];
   let asWritten: AccountTerms = planTerms(written, from.allowance ?? written.included);
   let asFlagged: AccountTerms = planTerms(flagged);
+  let since = -Infinity;
   const notes: ScenarioNote[] = [];
   for (const c of changes) {
+    // The versions switched in since the last change (a switch at the change's instant comes first, as in the replay).
+    for (const at of versions.switches.filter((s) => s > since && s <= c.at)) {
+      const version = versions.at(at);
+      // A plan the version lacks is the replay's located error: nothing more to judge.
+      if (!version.plans.has(asWritten.plan.key) || !version.plans.has(asFlagged.plan.key)) return notes;
+      asWritten = termsOnVersion(asWritten, version, ACCOUNT);
+      asFlagged = termsOnVersion(asFlagged, version, ACCOUNT);
+    }
+    since = c.at;
+    const version = versions.at(c.at);
+    if (c.change.kind === "plan" && !version.plans.has(c.change.plan.key)) return notes;
     const before = { written: asWritten, flagged: asFlagged };
-    asWritten = changedTerms(asWritten, c.change);
-    asFlagged = changedTerms(asFlagged, c.change);
-    if (c.change.kind !== "plan") continue;
+    asWritten = after(asWritten, c, version);
+    asFlagged = after(asFlagged, c, version);
+    if (c.change.kind !== "plan" && c.change.kind !== "allowance") continue;
     const was = direction(before.written, asWritten);
     const is = direction(before.flagged, asFlagged);
-    if (was !== is) notes.push({ about: "plan", at: c.origin, text: planFlagText(card, { was, is, written: before.written.plan, from: before.flagged.plan, to: c.change.plan, flagged }) });
+    if (was === is) continue;
+    const text = c.change.kind === "plan"
+      ? planFlagText(version, { was, is, written: before.written.plan, from: before.flagged.plan, to: asWritten.plan, flagged })
+      : allowanceFlagText(version, { was, is, written: before.written.allowance, from: before.flagged.allowance, to: c.change.allowance, flagged, unit: card.unit });
+    notes.push({ about: "plan", at: c.origin, text });
   }
   return notes;
 }
 
+/** The terms a change leads to on the version in force, as the replay's termsAfter gives them. */
+function after(terms: AccountTerms, c: AccountChange, version: RateCard): AccountTerms {
+  const changed = changedTerms(terms, c.change);
+  return changed === terms ? terms : termsOnVersion(changed, version, ACCOUNT);
+}
+
 function direction(before: AccountTerms, after: AccountTerms): Direction {
-  if (after.plan.key === before.plan.key) return 0;
-  return Math.sign(changeDirection(before, after)) as Direction;
+  if (after === before) return "same";
+  return Math.sign(changeDirection(before, after)) as -1 | 0 | 1;
+}
+
+/** What each direction does, as the card version in force says it. */
+function rule(card: RateCard, is: Direction): string {
+  return is === 1 ? ` (the card's plan_changes: upgrade ${card.planChanges.upgrade})` : is === -1 ? ` (the card's plan_changes: downgrade ${card.planChanges.downgrade})` : "";
 }
 
 function planFlagText(card: RateCard, { was, is, written, from, to, flagged }: { was: Direction; is: Direction; written: Plan; from: Plan; to: Plan; flagged: Plan }): string {
-  const name = (d: Direction) => (d > 0 ? "an upgrade" : d < 0 ? "a downgrade" : "no change");
-  // What each does is the card's setting: said as the card writes it.
-  const rule = is > 0 ? ` (the card's plan_changes: upgrade ${card.planChanges.upgrade})` : ` (the card's plan_changes: downgrade ${card.planChanges.downgrade})`;
-  const now = is === 0 ? "names the plan already in force and changes nothing" : `is ${name(is)} from ${from.label}${rule}`;
-  return `--plan ${flagged.key}: the scenario's change to ${to.label}, ${was === 0 ? "the plan already in force" : `${name(was)} from ${written.label}`} as written, ${now}`;
+  // A plan of the same rank is another plan: its gates, quota and grace apply at once (red71c L4: Twin, Mid's equal, "changes nothing").
+  const name = (d: Direction, plan: Plan) => (d === 1 ? `an upgrade from ${plan.label}` : d === -1 ? `a downgrade from ${plan.label}` : `a change from ${plan.label} to a plan of the same rank, applied at once`);
+  const now = is === "same" ? "names the plan already in force and changes nothing" : `is ${name(is, from)}${rule(card, is)}`;
+  return `--plan ${flagged.key}: the scenario's change to ${to.label}, ${was === "same" ? "the plan already in force" : name(was, written)} as written, ${now}`;
+}
+
+function allowanceFlagText(card: RateCard, { was, is, written, from, to, flagged, unit }: { was: Direction; is: Direction; written: Decimal; from: Decimal; to: Decimal; flagged: Plan; unit: string }): string {
+  const n = (v: Decimal) => `${exactGrouped(v)} ${unit}`;
+  const name = (d: Direction, allowance: Decimal) => (d === 1 ? `a raise from ${n(allowance)}` : d === -1 ? `a cut from ${n(allowance)}` : "the allowance already in force");
+  const now = is === 1 || is === -1 ? `is ${name(is, from)}${rule(card, is)}` : "is the allowance already in force and changes nothing";
+  return `--plan ${flagged.key}: the scenario's allowance change to ${n(to)}, ${name(was, written)} as written, ${now}`;
 }
