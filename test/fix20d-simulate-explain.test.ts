@@ -52,8 +52,8 @@ describe("what each part of the scenario comes to", () => {
     expect(table.stdout).toContain("| nightly batch | schedule | line 13 | 9.15 | 0.8% | 0.09 USD |");
     const csv = await burnrate(["simulate", scenario(FLIPLET), "--format", "csv"]);
     const lines = csv.stdout.trim().split(/\r?\n/);
-    expect(lines[0]!.endsWith(",asked,part_kind,part,cycle_plan,unpriced_credits")).toBe(true);
-    expect(lines).toContain("pro,,,,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,,4.65,,,,,,,0.0465,,yes,,schedule,nightly batch,pro,");
+    expect(lines[0]!.endsWith(",asked,part_kind,part,cycle_plan,unpriced_credits,past_zero_billed")).toBe(true);
+    expect(lines).toContain("pro,,,,2026-12-01T00:00:00Z,2027-01-01T00:00:00Z,,4.65,,,,,,,0.0465,,yes,,schedule,nightly batch,pro,,");
   });
 });
 

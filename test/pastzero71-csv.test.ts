@@ -41,14 +41,14 @@ describe("grace_used apart from the credits an overage pool bills past zero", ()
   it("an overage pool: grace_used 0, the 500 credits past zero in past_zero_billed, billed at 0.01 in overage and money", async () => {
     // 500 x 0.01 = 5 USD of overage; 12 + 5 = 17 USD.
     const { csv, json } = await outputs(folder("overage"));
-    expect([csv.grace_used, csv.overage, csv.money]).toEqual(["0", "5", "17"]);
+    expect([csv.grace_used, csv.past_zero_billed, csv.overage, csv.money]).toEqual(["0", "500", "5", "17"]);
     expect([json.grace_used, json.past_zero_billed, json.overage, json.money]).toEqual(["0", "500", "5", "17"]);
   });
 
   it("an allow pool: the 500 credits past zero are unbilled, in grace_used, and past_zero_billed is 0", async () => {
     // Nothing billed past zero: the plan's 12 USD.
     const { csv, json } = await outputs(folder("allow"));
-    expect([csv.grace_used, csv.overage, csv.money]).toEqual(["500", "0", "12"]);
+    expect([csv.grace_used, csv.past_zero_billed, csv.overage, csv.money]).toEqual(["500", "0", "0", "12"]);
     expect([json.grace_used, json.past_zero_billed, json.money]).toEqual(["500", "0", "12"]);
   });
 });

@@ -11,7 +11,8 @@ describe("simulate --format csv on a card that sells credits at no price", () =>
     expect(r.code, r.stderr).toBe(0);
     const [header, ...rows] = parse(r.stdout) as string[][];
     const col = (name: string) => header!.indexOf(name);
-    expect(header!.at(-1)).toBe("unpriced_credits");
+    // Since stop 71 past_zero_billed follows it (red71c L6).
+    expect(header!.slice(-2)).toEqual(["unpriced_credits", "past_zero_billed"]);
     const plan = (key: string) => rows.find((row) => row[col("plan")] === key && row[col("part")] === "")!;
     // The agency's month (docs/simulate.md, Flowly; the bundled scenario's test, priced by hand): 4,410 credits. Starter
     // includes 1,000: 3,410 bonus credits, which ratecards/flowly.yaml sells at no credit_price, so money is the fee

@@ -15,7 +15,7 @@ const CSV_REPORTS: readonly RegExp[] = [
   new RegExp(`^${cells("at account type meter grant dimensions quantity amount uncovered balance")}$`),
   // The asked column is simulate's since stop 37, part_kind and part since stop 38, cycle_plan since stop 58, unpriced_credits since
   // stop 67; a report written before has none.
-  new RegExp(`^${cells("plan rank covers covers_without_topups cycle_start cycle_end allowance total percent_of_allowance runs_out_at grace_used rejected_events_without_topups topup_needed overage money rejected_events_with_topups scenario")}(?:\0asked(?:\0part_kind\0part(?:\0cycle_plan(?:\0unpriced_credits)?)?)?)?$`),
+  new RegExp(`^${cells("plan rank covers covers_without_topups cycle_start cycle_end allowance total percent_of_allowance runs_out_at grace_used rejected_events_without_topups topup_needed overage money rejected_events_with_topups scenario")}(?:\0asked(?:\0part_kind\0part(?:\0cycle_plan(?:\0unpriced_credits(?:\0past_zero_billed)?)?)?)?)?$`),
   // The money and unit columns are diff's since stop 36; a diff report written before them has neither.
   new RegExp(`^${cells("cycle cycle_end account meter old new delta delta_percent old_refused new_refused cause line gate")}(?:\0money(?:\0unit)?)?$`),
   // The unit column is the sign-off sheet's since stop 36; a sheet written before it has none.

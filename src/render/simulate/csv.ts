@@ -6,7 +6,7 @@ import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 /** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
 export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}): string {
   // "covers" is with the top-ups the plan buys; the run-out, grace and refusals are without them, as their names say, but for the refusals that remain with them.
-  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked", "part_kind", "part", "cycle_plan", "unpriced_credits"];
+  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked", "part_kind", "part", "cycle_plan", "unpriced_credits", "past_zero_billed"];
   const rows: Cell[][] = [];
   for (const p of sim.plans) {
     const rank = sim.ranking.indexOf(p);
@@ -22,8 +22,7 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         new NumberCell(formatExact(c.total)),
         new NumberCell(c.allowance.isZero() ? "" : formatFixed(c.total.mul(100).div(c.allowance), 2)),
         c.runsOutAt === undefined ? "" : formatInstant(c.runsOutAt),
-        // As JSON's: not what an overage pool bills past zero, which is in `overage` and `money` (no column of its own: the
-        // header is what tells burnrate's own report in a usage folder).
+        // As JSON's: not what an overage pool bills past zero, which is in past_zero_billed (its money in `overage`).
         new NumberCell(formatExact(c.graceUsed.minus(c.pastZeroBilled))),
         c.rejected.reduce((n, r) => n + r.events, 0),
         new NumberCell(formatExact(c.topupNeeded)),
@@ -42,6 +41,9 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         // Last, so that no earlier column moves: the credits the cycle buys that the card gives no price for, which
         // `money` leaves out (new67 M2: a plan read "covers yes, money 10" that needed 7,410 bonus credits of no price).
         new NumberCell(p.purchase !== undefined && p.purchase.price === undefined ? formatExact(c.topupNeeded) : "0"),
+        // Last, so that no earlier column moves: without top-ups, the credits an overage pool bills past zero, as JSON's
+        // past_zero_billed; grace_used held them until stop 71 (red71c L6: the CSV had them nowhere once it did not).
+        new NumberCell(formatExact(c.pastZeroBilled)),
       ]);
     }
   }
@@ -54,7 +56,7 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
     part.cycles.forEach((credits, i) => {
       const [start, end] = [calendar.start(i), calendar.start(i + 1)];
       const money = part.cycleMoney?.[i];
-      rows.push([own.plan.key, "", "", "", formatInstant(start), formatInstant(end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name, part.plans[i]!.key, ""]);
+      rows.push([own.plan.key, "", "", "", formatInstant(start), formatInstant(end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name, part.plans[i]!.key, "", ""]);
     });
   }
   return csvText(header, rows, options);

@@ -230,6 +230,10 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   const policies = new Set([...card.pools.values()].map((pool) => pool.whenExhausted));
   const grace = <T>(cells: T[]): T[] => ((!changes && [...policies].some((w) => w !== "block")) || policies.has("grace") ? cells : []);
   const graceHead = !policies.has("grace") && (policies.has("allow") || policies.has("overage")) ? "Past zero" : "Grace used";
+  // Under "Grace used", what went past the credits unbilled, as JSON and CSV grace_used; what an overage pool bills past
+  // zero is said in a note, as JSON and CSV past_zero_billed (red71c M2: "Grace used 951.00" on a 100-credit buffer, 851
+  // of it the overage pool's, where JSON said 100). Under "Past zero" (no grace pool) both, as its name says.
+  const graceShown = (c: CycleResult) => (graceHead === "Grace used" ? c.graceUsed.minus(c.pastZeroBilled) : c.graceUsed);
   const rejectedText = (rejected: readonly Rejection[]) => {
     const events = rejected.reduce((n, r) => n + r.events, 0);
     return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
@@ -252,7 +256,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     amount(c.total),
     ...shares([ofAllowance(c, tight && c.total.gte(c.allowance.mul(10)) ? 0 : 2)]),
     c.runsOutAt === undefined ? "-" : tight ? localDateTime(ctx, c.runsOutAt).slice(5) : localDateTime(ctx, c.runsOutAt),
-    ...grace([amount(c.graceUsed)]),
+    ...grace([amount(graceShown(c))]),
     rejectedText(c.rejected),
     c.topupsSoldAt !== undefined ? amount(c.topupNeeded) : "not sold",
     ...buying([rejectedText(c.rejectedBuying)]),
@@ -297,6 +301,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     const billedOnly = p.topupNeeded.isZero() && p.cycles.some((c) => c.pastZeroBilled.gt(0));
     notes.push(`${grace([`"Runs out", "${graceHead}" and `]).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase && !billedOnly ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
+  if (graceHead === "Grace used" && p.cycles.some((c) => c.pastZeroBilled.gt(0))) notes.push(billedPastZero(p, card, amount, kind));
   if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
   // The engine judges a quota per usage row, as a log's rows are single requests; a simulated row is an hour of them.
   if (p.cycles.some((c) => c.rejectedBuying.some((r) => /request quota of/.test(r.reason)))) {
@@ -328,6 +333,16 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
  * credit price, bought instead only where buying costs less or serves what a pool refuses (newcomer68 M2: the note
  * named requests alone).
  */
+/** On a card of a grace pool and an overage pool, what "Grace used" leaves out: the credits the overage pools bill past zero. */
+function billedPastZero(p: PlanResult, card: RateCard, amount: (v: Decimal) => string, kind: string): string {
+  const pools = [...card.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label);
+  const billed = p.cycles.map((c) => c.pastZeroBilled);
+  const least = billed.reduce((a, b) => (b.lt(a) ? b : a));
+  const most = billed.reduce((a, b) => (b.gt(a) ? b : a));
+  const range = least.eq(most) ? amount(most) : `${amount(least)} to ${amount(most)}`;
+  return `"Grace used" leaves out the ${card.unit} the ${pools.join(" and ")} pool${pools.length === 1 ? "" : "s"} (when_exhausted: overage) bill${pools.length === 1 ? "s" : ""} past zero for a customer who buys no ${kind}: ${range} ${card.unit} a cycle (JSON and CSV past_zero_billed).`;
+}
+
 function overageNote(p: PlanResult, { card, versions }: { card: RateCard; versions: readonly Timed[] | undefined }, amount: string, kind: string): string {
   const pools = [...card.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label);
   const billed = p.cycles.some((c) => c.overageCredits.gt(0));
