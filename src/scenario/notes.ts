@@ -7,12 +7,12 @@ import type { Plan, RateCard } from "../ratecard/types.js";
 import type { VersionsOn } from "../ratecard/versions.js";
 import { exactGrouped } from "../render/shared/numbers.js";
 import { ACCOUNT } from "./expand.js";
-import type { Population } from "./types.js";
+import type { Population, UserActivity } from "./types.js";
 
 /** What a scenario's run does that its reader may not expect: said on standard error and among the report's notes. */
 export interface ScenarioNote {
-  /** Where the report says it: under the sampled figures, or under the scenario's plan. */
-  about: "samples" | "plan";
+  /** Where the report says it: under the sampled figures, under the users' own accounts (billing: per_user), or under the scenario's plan. */
+  about: "samples" | "accounts" | "plan";
   at: Location;
   text: string;
 }
@@ -26,26 +26,42 @@ export function noteLine(note: ScenarioNote): string {
 const NOTABLE = 0.05;
 
 /**
- * Items of a unique meter (charged once a user a cycle, when their quantity is above 0) that --samples draws so that
- * a notable share of users draw 0 and are not charged: a seat of quantity 1 drawn Poisson leaves out e^-1, 36.8%, of
- * users, and the sampled money falls below the deterministic money without a word. Poisson draws 0 with probability
- * e^-m; geometric (Poisson at an exponential level of mean 1) with 1 / (1 + m).
+ * Unique meters (charged once a user a cycle, when their quantity is above 0) that --samples draws so that a notable
+ * share of users draw 0 and are not charged: a seat of quantity 1 drawn Poisson leaves out e^-1, 36.8%, of users, and
+ * the sampled money falls below the deterministic money without a word. A user is left out where every item of the
+ * population on that meter and those dimensions draws 0 (red71c L1: two seat items each said 36.8%, where both draw 0
+ * for e^-2, 13.5%; and a fixed one charges every user): Poisson draws 0 with probability e^-m, and items drawn
+ * geometric share one exponential level a user (expand.ts), so all of them draw 0 with probability 1 / (1 + their m
+ * summed). A fixed item of quantity above 0 charges every user: no note. Said where the drawn figures are: under the
+ * sampled table, or, for billing: per_user, under the users' own accounts (red71c L2).
  */
 export function zeroDrawNotes(populations: readonly Population[], itemAt: (population: number, item: number) => Location): ScenarioNote[] {
   const notes: ScenarioNote[] = [];
-  populations.forEach((p, i) => p.activities.forEach((a, j) => {
-    if (!a.unique || a.distribution === "fixed") return;
-    const mean = a.perUser.toNumber();
-    const share = a.distribution === "poisson" ? Math.exp(-mean) : 1 / (1 + mean);
-    if (mean <= 0 || share < NOTABLE) return;
-    const percent = (share * 100).toFixed(1);
-    notes.push({
-      about: "samples",
-      at: itemAt(i, j),
-      text: `--samples draws ${a.meter} of population ${shown(p.name)} ${a.distribution === "poisson" ? "Poisson" : "geometric"} around ${a.perUser.toFixed()} a user: about ${percent}% of users draw 0 in a cycle, and its unique meter charges them nothing, so the sampled figures fall below the deterministic ones; where every user is charged each cycle (a seat), distribution: fixed on the item says so`,
+  populations.forEach((p, i) => {
+    const groups = new Map<string, { activity: UserActivity; index: number }[]>();
+    p.activities.forEach((a, j) => {
+      if (!a.unique) return;
+      const key = JSON.stringify([a.meter, Object.entries(a.dimensions).sort(([x], [y]) => (x < y ? -1 : 1))]);
+      groups.set(key, [...(groups.get(key) ?? []), { activity: a, index: j }]);
     });
-  }));
+    for (const group of groups.values()) {
+      const items = group.filter((g) => g.activity.perUser.gt(0));
+      if (items.length === 0 || items.some((g) => g.activity.distribution === "fixed")) continue;
+      const sum = (d: string) => items.filter((g) => g.activity.distribution === d).reduce((t, g) => t + g.activity.perUser.toNumber(), 0);
+      const share = Math.exp(-sum("poisson")) / (1 + sum("geometric"));
+      if (share < NOTABLE) continue;
+      notes.push({ about: p.perUser ? "accounts" : "samples", at: itemAt(i, items[0]!.index), text: zeroDrawText(p, items.map((g) => g.activity), share) });
+    }
+  });
   return notes;
+}
+
+function zeroDrawText(p: Population, items: readonly UserActivity[], share: number): string {
+  const drawn = (a: UserActivity) => `${a.distribution === "poisson" ? "Poisson" : "geometric"} around ${a.perUser.toFixed()} a user`;
+  const what = items.length === 1 ? `${items[0]!.meter} of population ${shown(p.name)} ${drawn(items[0]!)}` : `${items[0]!.meter} of population ${shown(p.name)} in ${items.length} items (${items.map(drawn).join("; ")})`;
+  const zero = items.length === 1 ? "draw 0" : "draw 0 in every one of them";
+  const falls = p.perUser ? "the users' own accounts (billing: per_user) come to less than they would without --samples" : "the sampled figures fall below the deterministic ones";
+  return `--samples draws ${what}: about ${(share * 100).toFixed(1)}% of users ${zero} in a cycle, and its unique meter charges them nothing, so ${falls}; where every user is charged each cycle (a seat), distribution: fixed on the item says so`;
 }
 
 /** The sign of a plan or allowance change: an upgrade (1), a downgrade (-1), neither (0: a plan of the same rank, or the allowance in force), or the plan already in force ("same"). */

@@ -423,6 +423,7 @@ function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal)
       align: ["left", "right", "right", "right", "right"],
       rows: plans.map((p) => [p.plan.label, money(p.accounts!.money.p50), money(p.accounts!.money.p90), money(p.accounts!.money.max), money(p.accounts!.money.sum)]),
     },
+    ...sim.scenario.notes.filter((n) => n.about === "accounts").map((n): Block => ({ kind: "note", text: `${n.text} (line ${n.at.line}).` })),
     { kind: "note", text: `Each user pays from their own account on the plan, buying only what the card prices; "Run out" counts accounts whose ${unit} run out if they buy nothing. The ${unit} and the creator reward (what the app's creator earns) are on the usage the plan serves: a refused request counts in neither. ${sim.ownUsage ? "The plans above price the scenario's own account only." : "The scenario's own account has no usage: the plans above differ for it by their price alone, and the cheapest plan named is the one whose users pay least in all."}` },
   ];
 }
