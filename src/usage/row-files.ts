@@ -189,7 +189,8 @@ class FileNumbers {
 
   rows(batch: ShapedRows): ShapedRows {
     const { source, merged } = this;
-    while (!merged.sharesShapes(source) && this.shapes.length < source.meters.length) {
+    const shared = merged.sharesShapes(source);
+    while (!shared && this.shapes.length < source.meters.length) {
       const s = this.shapes.length;
       this.shapes.push(merged.shape(source.meters[s]!, source.dimensions[s]!));
       this.same &&= this.shapes[s] === s;
@@ -209,7 +210,9 @@ class FileNumbers {
     const n = batch.count;
     const { shape, account, quantity, line } = merged.columns(n);
     for (let i = 0; i < n; i++) {
-      shape[i] = this.shapes[batch.shape[i]!]!;
+      // The first file's shapes are the log's own, and not numbered again (newcomer71b H1: a file whose two spellings of
+      // one account made its accounts the log's otherwise gave every row the log's shape 0, other customers' rows too).
+      shape[i] = shared ? batch.shape[i]! : this.shapes[batch.shape[i]!]!;
       account[i] = this.accounts[batch.account[i]!]!;
       const q = batch.quantity[i]!;
       quantity[i] = q < 0 ? q : this.quantities[q]!;
