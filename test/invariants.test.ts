@@ -208,7 +208,9 @@ describe(`invariants over ${RUNS} random streams`, () => {
     await fc.assert(fc.asyncProperty(cliStream, fc.integer({ min: 2, max: 3 }), async (specs, files) => {
       round++;
       const header = "timestamp,meter,quantity,account,project,user,event_id";
-      const rows = specs.map(([at, meter, quantity, dims, extra]) => `${at},${meter},${quantity},${extra!.account},${dims!.project},${dims!.user},${extra!.id}`);
+      // Every third row of "other" written "OTHER", read back by a value mapping: two spellings of one account in a file
+      // made its account numbers the log's otherwise, and its rows lost their shapes (newcomer71b H1).
+      const rows = specs.map(([at, meter, quantity, dims, extra], i) => `${at},${meter},${quantity},${extra!.account === "other" && i % 3 === 0 ? "OTHER" : extra!.account},${dims!.project},${dims!.user},${extra!.id}`);
       const whole = join(dir, `whole-${round}.csv`);
       writeFileSync(whole, `${header}\n${rows.join("\n")}\n`);
       const parts = Array.from({ length: files }, (_, f) => {
@@ -216,7 +218,7 @@ describe(`invariants over ${RUNS} random streams`, () => {
         writeFileSync(file, `${header}\n${rows.filter((_, i) => i % files === f).join("\n")}\n`);
         return file;
       });
-      const base = ["statement", "--card", cardFile, "--plan", "paid", "--anchor", "2026-01-01", "--through", "2026-03-20", "--format", "json"];
+      const base = ["statement", "--card", cardFile, "--plan", "paid", "--anchor", "2026-01-01", "--through", "2026-03-20", "--map", "value:account:other=OTHER", "--format", "json"];
       const one = await burnrate([...base, "--usage", whole]);
       const split = await burnrate([...base, ...parts.flatMap((f) => ["--usage", f])]);
       expect(one.code, one.stderr).toBe(0);
