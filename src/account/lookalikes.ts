@@ -28,6 +28,20 @@ const SEVERAL_TOLD = 10;
 // names and some databases do) looks the same as the account file's "Zoë" but is another string.
 const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[\s_.-]+/g, "");
 
+// In a name of digits, a letter that reads as one is the digit: `c2O` beside a named `c20` (newcomer71b M1: a letter O
+// billed a customer of its own its plan's fee, said in a note alone), `acct-l07` beside `acct-107`.
+const asDigits = (fold: string) => (/\d/.test(fold) ? fold.replace(/o/g, "0").replace(/[il]/g, "1") : fold);
+
+/** The named accounts by their folded names read as digits, where no two are one so (`ix01` and `lx01` are two). */
+function byDigits(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string | undefined>();
+  for (const name of names) {
+    const key = asDigits(folded(name));
+    out.set(key, out.has(key) ? undefined : name);
+  }
+  return new Map([...out].filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 /**
  * The usage's accounts that the account file does not name but that fold to a name it
  * does (`Gamma`, `gamma `, `Acme-Corp` for `gamma`, `acme_corp`). Such rows are billed
@@ -47,6 +61,8 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
   // The account nothing names (default of a file without account:) is no name to map a usage account onto (red61 F8).
   const names = [...settings.accounts.keys()].filter((name) => name !== settings.unnamed?.name);
   for (const name of names) byFold.set(folded(name), name);
+  const digits = byDigits(names);
+  const lookalike = (name: string) => byFold.get(folded(name)) ?? digits.get(asDigits(folded(name)));
   const found: LookalikeAccount[] = [];
   // A grant's account the file does not name is an account of its own: a purchase for `blot`
   // beside `bolt` under accounts: is a customer of one grant, charged the plan, while bolt's
@@ -60,7 +76,7 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     // A grant's account with usage of its own, named with a digit (cust-00212 beside a named cust-00112), is a customer
     // of its own, as a usage account is: one typo does not count (newcomer51 #6: 322 warnings at 100,000 accounts).
     const ownCustomer = !typoMatters(purchase.account) && !idle(purchase.account);
-    let named = (ownCustomer ? undefined : nearMissAmong(purchase.account, names)) ?? byFold.get(folded(purchase.account));
+    let named = (ownCustomer ? undefined : nearMissAmong(purchase.account, names)) ?? lookalike(purchase.account);
     // A grant's account of no usage, a typo from a usage account the file does not name (`wonkka` for the usage's
     // `wonka`): a customer of one grant billed its plan, while wonka's usage goes without the credits (newcomer52).
     if (named === undefined && idle(purchase.account)) {
@@ -83,7 +99,7 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
   const unnamed = new Map<string, string>();
   for (const name of usage) {
     if (settings.accounts.has(name) || granted.has(name)) continue;
-    const named = byFold.get(folded(name)) ?? (typoMatters(name) ? nearMissAmong(name, worded) : undefined);
+    const named = lookalike(name) ?? (typoMatters(name) ? nearMissAmong(name, worded) : undefined);
     if (named !== undefined) {
       found.push({ used: name, named });
       continue;
