@@ -21,7 +21,7 @@ describe("a gateway's names for the card's token components", () => {
     const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('usage.csv:1:5: column "prompt_tokens" is read by no meter of floopy 2026-11; did you mean "input_tokens"?');
-    expect(r.stderr).toContain("rename: prompt_tokens: input_tokens in the usage mapping (--map dim:input_tokens=prompt_tokens)");
+    expect(r.stderr).toContain("rename: { prompt_tokens: input_tokens } in the usage mapping (--map dim:input_tokens=prompt_tokens)");
     expect(r.stderr).toContain("the other 2 at once: ignore_columns: [latency_ms, region]");
     expect(r.stderr).toContain('"completion_tokens" is likely "output_tokens": rename: { completion_tokens: output_tokens } (--map dim:output_tokens=completion_tokens)');
   });
@@ -32,7 +32,7 @@ describe("a gateway's names for the card's token components", () => {
     const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: folder({ "usage.csv": counted }) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('usage.csv:1:5: column "input_tokens_count" is read by no meter of floopy 2026-11; did you mean "input_tokens"? (expected a column the card reads');
-    expect(r.stderr).toContain("rename: input_tokens_count: input_tokens in the usage mapping");
+    expect(r.stderr).toContain("rename: { input_tokens_count: input_tokens } in the usage mapping");
     expect(r.stderr).not.toContain("columns: { quantity: input_tokens_count }");
   });
 

@@ -26,7 +26,7 @@ describe("a usage mapping's typo", () => {
     const r = await statement(dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'burnrate: error: usage.csv:1:5: column "app_user" is read by no meter of fliplet 2026-11; the mapping\'s rename: entry "app_usr" (map.yaml:2:3) names no column of this file: a typo of "app_user"? (expected a column the card reads (channel, distribution, model, project, source, user): rename: app_user: NAME in the usage mapping (--map dim:NAME=app_user), or the column under ignore_columns: (--map ignore:app_user), found "app_user")\n',
+      'burnrate: error: usage.csv:1:5: column "app_user" is read by no meter of fliplet 2026-11; the mapping\'s rename: entry "app_usr" (map.yaml:2:3) names no column of this file: a typo of "app_user"? (expected a column the card reads (channel, distribution, model, project, source, user): rename: { app_user: NAME } in the usage mapping (--map dim:NAME=app_user), or the column under ignore_columns: (--map ignore:app_user), found "app_user")\n',
     );
   });
 

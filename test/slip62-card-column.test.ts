@@ -70,6 +70,6 @@ describe("a usage column near a name the card reads and declares nowhere", () =>
     const r = await burnrate(["statement", "--card", "card.yaml", "--plan", "standard", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: d });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('usage.csv:1:6: column "web_search" is read by no meter of appbuilder 2026-11; did you mean "web_serch"?');
-    expect(r.stderr).toContain("rename: web_search: web_serch in the usage mapping (--map dim:web_serch=web_search)");
+    expect(r.stderr).toContain("rename: { web_search: web_serch } in the usage mapping (--map dim:web_serch=web_search)");
   });
 });

@@ -232,7 +232,7 @@ describe("--map renames dimensions and meter values; errors name the key that fi
   it("an unread column says rename: and --map dim:, an unknown meter is the card's", async () => {
     const run = await burnrate(["statement", ...ACCOUNT, "--usage", renamed(), "--map", "meter:request=chat"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/column "llm_model" is read by no meter of floopy.*rename: llm_model: NAME in the usage mapping \(--map dim:NAME=llm_model\), or the column under ignore_columns: \(--map ignore:llm_model\)/);
+    expect(run.stderr).toMatch(/column "llm_model" is read by no meter of floopy.*rename: \{ llm_model: NAME \} in the usage mapping \(--map dim:NAME=llm_model\), or the column under ignore_columns: \(--map ignore:llm_model\)/);
   });
 
   it("a misspelt meter in the usage names the card's nearest, in a row or from --map meter:", async () => {

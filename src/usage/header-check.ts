@@ -33,7 +33,7 @@ export function checkHeaders(files: readonly string[], check: HeaderCheck): void
     const mapping = check.mappingFor(file);
     // As the readers read the header: with the mapping's fixed dimensions the card reads as columns after it.
     const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name)).map(([name]) => name);
-    readHeader(constantHeader(head.line.split(","), constants, file), file, mapping, read, undefined, () => emptyColumns(head.rows(), head.line.split(",").length));
+    readHeader(constantHeader(head.line.split(","), constants, file), file, mapping, read, undefined, () => blankColumns(head));
   }
 }
 
@@ -43,7 +43,7 @@ const HEAD = 64 * 1024;
  * A CSV file's first line as plain cells (no quote, no carriage return but its end), a byte-order mark aside, and the
  * whole lines after it within the head; undefined for any other.
  */
-function headOf(path: string): { line: string; rows: () => string[] } | undefined {
+function headOf(path: string): { line: string; rows: () => string[]; whole: boolean } | undefined {
   let bytes: Buffer;
   let fd: number | undefined;
   let whole = false;
@@ -54,7 +54,16 @@ function headOf(path: string): { line: string; rows: () => string[] } | undefine
     const head = Buffer.alloc(HEAD);
     bytes = head.subarray(0, readSync(fd, head, 0, HEAD, 0));
     whole = bytes.length < HEAD;
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const gzip = bytes;
+      // Whole only where the stream ends as a gzip file ends: a cut one's last row may be cut too (red71b L2).
+      try {
+        bytes = whole ? gunzipSync(gzip) : gunzipSync(gzip, { finishFlush: constants.Z_SYNC_FLUSH });
+      } catch {
+        whole = false;
+        bytes = gunzipSync(gzip, { finishFlush: constants.Z_SYNC_FLUSH });
+      }
+    }
   } catch {
     return undefined;
   } finally {
@@ -72,20 +81,29 @@ function headOf(path: string): { line: string; rows: () => string[] } | undefine
   // header's error asks (a folder of daily files is checked file by file).
   const last = whole ? bytes.length : bytes.lastIndexOf(0x0a);
   const rows = () => bytes.subarray(end + 1, Math.max(end + 1, last)).toString("utf8").split("\n").map((row) => (row.endsWith("\r") ? row.slice(0, -1) : row)).filter((row) => row !== "");
-  return { line: text, rows };
+  return { line: text, rows, whole };
 }
 
+/** The texts a database's export writes for no value: as good as an empty cell for telling retries apart (red71b M2). */
+const NO_VALUE = /^(null|\\n|n\/a|na|none|nil|nan|-)$/i;
+
 /**
- * The columns empty on every row of the head (RowSample): none where a row has a quote, whose cells a split at
- * commas would not find, nor where the head has no whole row.
+ * The columns blank on every row of the head (RowSample): none where a row has a quote, whose cells a split at
+ * commas would not find, nor where the head has no whole row. A row of another width (one cut short, the file's
+ * header again where two logs were joined) is no row of the header's (red71b L2).
  */
-function emptyColumns(rows: readonly string[], width: number): RowSample | undefined {
-  if (rows.length === 0 || rows.some((row) => row.includes('"'))) return undefined;
-  const filled = new Uint8Array(width);
-  for (const row of rows) row.split(",").forEach((cell, i) => {
-    if (i < width && cell.trim() !== "") filled[i] = 1;
+function blankColumns(head: { line: string; rows: () => string[]; whole: boolean }): RowSample | undefined {
+  const header = head.line.split(",");
+  const lines = head.rows();
+  const rows = lines.filter((row) => row !== head.line).map((row) => row.split(",")).filter((cells) => cells.length === header.length);
+  if (rows.length === 0 || rows.some((cells) => cells.some((cell) => cell.includes('"')))) return undefined;
+  const blank = new Map<number, Set<string>>(header.map((_, i) => [i, new Set<string>()]));
+  for (const cells of rows) cells.forEach((cell, i) => {
+    const texts = blank.get(i);
+    if (texts === undefined) return;
+    const text = cell.trim();
+    if (text === "" || NO_VALUE.test(text)) texts.add(text);
+    else blank.delete(i);
   });
-  const empty = new Set<number>();
-  filled.forEach((f, i) => f === 0 && empty.add(i));
-  return { rows: rows.length, empty };
+  return { rows: rows.length, whole: head.whole && rows.length === lines.length, blank: new Map([...blank].map(([i, texts]) => [i, [...texts]])) };
 }

@@ -11,7 +11,7 @@ import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
 import { layoutOfHeader } from "./layouts.js";
 import { epochUnit, idBeside, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
-import { renamesToEventId, unreadColumn, unreadColumns } from "./unread-columns.js";
+import { blankNote, renamesToEventId, unreadColumn, unreadColumns } from "./unread-columns.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 import { noAccountColumn, type OtherAccounts } from "./account-column.js";
@@ -73,17 +73,16 @@ const SEPARATORS = [
 ] as const;
 
 /**
- * The first rows of a file, where the header is checked before them (header-check.ts): how many, and the columns
- * empty on every one, none of which is offered as the event id (red70b #5: an all-empty `event_id` was).
+ * The first rows of a file, where the header is checked before them (header-check.ts): how many, whether they are the
+ * whole file, and for each column blank on every one of them the texts it holds there ("" for empty, or a database's
+ * NULL: `\N`, `NULL`, `N/A`, ...). Evidence of what those rows hold, never of the rows after them: said beside the
+ * event id's offer, which it does not take away (red71b H1: judged "no event id" on a 64 KiB head, the only fix
+ * offered, ignore_columns:, billed every retry past the head twice).
  */
 export interface RowSample {
   rows: number;
-  empty: ReadonlySet<number>;
-}
-
-/** A header's columns but those empty on every row of the sample. */
-function unemptied(header: readonly string[], sample: RowSample | undefined): string[] {
-  return header.filter((_, i) => sample?.empty.has(i) !== true);
+  whole: boolean;
+  blank: ReadonlyMap<number, readonly string[]>;
 }
 
 /**
@@ -137,9 +136,10 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const layout = layoutOfHeader(header);
     // Its event id beside another id the header has (a database's row number `id` beside `request_id`): which one a retry repeats is said at once (newcomer69 H1).
     // Not where the mapping names the event id already (red70b #3): the user's choice stands.
-    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined || renamesToEventId(mapping) ? undefined : idBeside(unemptied(header, sample?.()), layout.eventId);
-    const ids = otherId === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId)} instead, ${fixName(otherId, "SOURCE").map("event_id=")} with it)`;
-    const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
+    const otherId = layout?.eventId === undefined || mapping.columns.event_id !== undefined || renamesToEventId(mapping, header) ? undefined : idBeside(header, layout.eventId);
+    const other = otherId === undefined ? undefined : fixName(otherId, "SOURCE");
+    const ids = other === undefined ? "" : ` (it reads ${shown(layout!.eventId!)} as each row's event id; where a request sent twice repeats ${shown(otherId!)} instead, ${other.map("event_id=") ?? `columns: { event_id: ${other.yaml} } in the usage mapping`} with it${blankNote(otherId!, header.indexOf(otherId!), sample?.())})`;
+    const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: ${fixName(header[likely]!, "SOURCE").map("timestamp=")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
@@ -251,14 +251,41 @@ export function inFix(name: string, placeholder: string): string {
  * A column's name as a fix reads it, in the mapping's YAML and as a `--map` argument: as it is where plain, else
  * quoted, so that the fix works as written (red70c L2: `Event ID` was offered as `--map event_id=COLUMN`); the
  * placeholder where it is long or holds a character past ASCII's printable ones, which the message shows as found.
+ * The one writer of every fix's name: `yaml` for the mapping's flow collections (`[...]`, `{ ...: ... }`), `map`
+ * for the flag with the text before the name (`ignore:`, `event_id=`) and after it (`=VALUE`).
  */
-export function fixName(name: string, placeholder: string): { yaml: string; map: (prefix: string) => string } {
-  if (inFix(name, "") === name || !/^[ -~]{1,40}$/.test(name)) {
-    const plain = inFix(name, placeholder);
-    return { yaml: plain, map: (prefix) => `--map ${prefix}${plain}` };
-  }
-  // Double quotes as a shell reads them; single where a character is special even inside those (`$`, `!`, a quote).
-  return { yaml: JSON.stringify(name), map: (prefix) => (/["$`\\!]/.test(name) ? `--map '${(prefix + name).replaceAll("'", "'\\''")}'` : `--map "${prefix}${name}"`) };
+export interface FixName {
+  yaml: string;
+  /** `--map ...`, or undefined where the flag cannot carry the name: it splits at its first `=` (red71b M3). */
+  map(prefix: string, suffix?: string): string | undefined;
+}
+
+export function fixName(name: string, placeholder: string): FixName {
+  if (!/^[ -~]{1,40}$/.test(name)) return { yaml: placeholder, map: (prefix, suffix = "") => `--map ${prefix}${placeholder}${suffix}` };
+  const plain = inFix(name, "") === name;
+  // `-` alone starts a block sequence, which YAML refuses in a flow one (red71b L7: `ignore_columns: [-]`).
+  const yaml = plain && name !== "-" ? name : JSON.stringify(name);
+  return {
+    yaml,
+    map: (prefix, suffix = "") => {
+      // `ignore:a=b` is `ignore:a` with the source `b`: a name holds `=` only after the flag's own (`dim:NAME=a=b`).
+      if (name.includes("=") && !prefix.includes("=")) return undefined;
+      const arg = `${prefix}${name}${suffix}`;
+      // Double quotes as a shell reads them; single where a character is special even inside those (`$`, `!`, a quote).
+      return plain ? `--map ${arg}` : /["$`\\!]/.test(name) ? `--map '${arg.replaceAll("'", "'\\''")}'` : `--map "${arg}"`;
+    },
+  };
+}
+
+/** ` (--map ...)` after a fix in the mapping, where the flag can carry the name; nothing where it cannot. */
+export function flagToo(map: string | undefined): string {
+  return map === undefined ? "" : ` (${map})`;
+}
+
+/** The fix that ignores a column: its flag, or where the flag cannot carry the name (`a=b`), the mapping's list written out. */
+export function ignoreFix(fix: FixName, inMapping = ""): string {
+  const map = fix.map("ignore:");
+  return map === undefined ? `the column under ignore_columns: [${fix.yaml}] in the usage mapping` : `the column under ignore_columns:${inMapping} (${map})`;
 }
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */

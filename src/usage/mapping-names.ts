@@ -1,6 +1,6 @@
 import { atFlag, formatLocation, formatPlace, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
-import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
+import { CANONICAL, fixName, flagToo, inFix, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { ValueEntries } from "./mapping-layers.js";
 
@@ -38,10 +38,12 @@ export function readUnderOneName(dimensions: readonly { name: string; index: num
       );
     }
     const [kept, moved] = renamed(a) ? [b, a] : [a, b];
+    const fix = fixName(name, "COLUMN");
+    const ignored = flagToo(fix.map("ignore:")) || ` [${fix.yaml}]`;
     return new UserError(
       `column ${shown(header[moved]!)} (${cell(moved)}) is renamed to ${shown(name)}, a column the header already has (${cell(kept)})`,
       placeOf(moved),
-      `one column read as ${shown(name)}: the rename of ${shown(header[moved]!)} removed or to another name, or the header's ${shown(name)} under ignore_columns: (--map ignore:${inFix(name, "COLUMN")})`,
+      `one column read as ${shown(name)}: the rename of ${shown(header[moved]!)} removed or to another name, or the header's ${shown(name)} under ignore_columns:${ignored}`,
       `${shown(header[moved]!)} renamed to ${shown(name)}`,
     );
   }

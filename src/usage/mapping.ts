@@ -3,7 +3,7 @@ import { atFlag, formatLocation, UserError, shown, type Location, type Place } f
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
-import { CANONICAL, inFix, type Canonical } from "./layout.js";
+import { CANONICAL, fixName, flagToo, type Canonical } from "./layout.js";
 import { LAYOUT_NAMES, usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
 import { folderMapping } from "./sources.js";
@@ -305,11 +305,11 @@ export function unknownMeter(mapping: ColumnMapping, rawMeter: string, meters: r
     const layouts = mapping.meter === meter && mapping.places?.meter === undefined ? `; the layout reads every row as the meter ${shown(meter)}: meter: KEY in the usage mapping (--map meter:KEY${meters.length > 0 && meters.length <= 12 ? `, KEY one of ${meters.join(", ")}` : ""}) reads them as the card's` : "";
     return new UserError(`unknown meter ${shown(meter)}${guess}`, cell, `a meter of ${card}${layouts}`, shown(rawMeter));
   }
-  const name = inFix(rawMeter, "NAME");
+  const name = fixName(rawMeter, "NAME");
   const entry = mapped === undefined ? nearest(rawMeter, [...mapping.meterValues.keys()]) : undefined;
   const entryAt = entry === undefined ? undefined : mapping.places?.meterKeys.get(entry);
   const mistyped = entry === undefined ? "" : `; did you mean: the mapping's ${shown(entry)}${entryAt === undefined ? "" : ` at ${"flag" in entryAt ? entryAt.flag : `${entryAt.file}:${entryAt.line}:${entryAt.column}`}`}?`;
-  return new UserError(`unknown meter ${shown(meter)}${mistyped || guess}`, cell, `a meter of ${card}, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`, shown(rawMeter));
+  return new UserError(`unknown meter ${shown(meter)}${mistyped || guess}`, cell, `a meter of ${card}, or the export's name read as one: meter_values: { ${name.yaml}: KEY } in the usage mapping${flagToo(name.map("meter:KEY="))}`, shown(rawMeter));
 }
 
 /**

@@ -17,7 +17,7 @@ import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout1
 import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";
 import { sinceEpoch } from "./epoch-stamps.js";
 import { unreadConstant } from "./unread-columns.js";
-import { columnsNothingReads, inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, type Layout, type ReadColumns } from "./layout.js";
+import { columnsNothingReads, fixName, neededDimensions, quantityOf, readHeader, skipRowsFold, type Layout, type ReadColumns } from "./layout.js";
 import { cardValue, valueKeyMiss, valueKeyWrittenOtherwise } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { blankAccount, emptyAccountCell, spacedAccountCell, strayAccount, type OtherAccounts } from "./account-column.js";
@@ -352,8 +352,8 @@ type RowLayout = Layout & { fallbacks?: readonly Fallback[]; otherAccounts?: Oth
  * requests lost by following the advice).
  */
 function emptyCountSkip(layout: RowLayout, index: number, name: string): string {
-  const column = inFix(layout.header[index] ?? name, "COLUMN");
-  const others = layout.fallbacks?.find((f) => f.name === name)?.from.map((f) => inFix(f.source, "COLUMN"));
+  const column = fixName(layout.header[index] ?? name, "COLUMN").yaml;
+  const others = layout.fallbacks?.find((f) => f.name === name)?.from.map((f) => fixName(f.source, "COLUMN").yaml);
   if (others === undefined || others.length === 0) return `; a row without it that is not usage is left out by skip_rows: { ${column}: [""] } in the usage mapping`;
   return `; a row without it that is not usage is left out by a skip_rows: on a column that marks such rows (a status, a cancelled flag), not on ${column}: its count is read from ${others.join(" or ")} where ${column} is empty, and those rows would be left out too`;
 }

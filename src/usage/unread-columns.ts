@@ -3,7 +3,7 @@ import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
 import type { UndeclaredRead } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
-import { CANONICAL, fixName, inFix, type Canonical, type ReadColumns, type RowSample } from "./layout.js";
+import { CANONICAL, fixName, flagToo, ignoreFix, inFix, type Canonical, type ReadColumns, type RowSample } from "./layout.js";
 import { columnMeant, componentCounted, idBeside, likelyCanonical, nearMissAmong, nearMissOf } from "./near-miss.js";
 
 // The refusal of a header's columns that nothing reads, and the fix each is offered: read as a canonical column (a
@@ -47,9 +47,8 @@ function besideable(file: string): boolean {
  */
 export function unreadColumns(unread: readonly number[], header: readonly string[], at: { mapping: ColumnMapping; seen: ReadonlyMap<string, number>; present: Record<Canonical, number>; file: string; read: ReadColumns; sample?: (() => RowSample | undefined) | undefined }): UserError {
   const { mapping, file, read } = at;
-  // A column empty on every row read tells no retry apart: never offered as the event id, but among those to ignore (red70b #5).
+  // What the rows read ahead hold (RowSample): said beside an id's offer, never a reason to leave it out (red71b H1).
   const sample = at.sample?.();
-  const empty = (i: number) => sample?.empty.has(i) === true;
   const first = unread[0]!;
   const source = header[first]!;
   const hint = strayEntry(source, mapping, at.seen);
@@ -60,7 +59,6 @@ export function unreadColumns(unread: readonly number[], header: readonly string
   for (const i of unread) {
     const name = header[i]!;
     const role = plain(name) ? likelyRole(name, at.present, read) : undefined;
-    if (role === "event_id" && empty(i)) continue;
     if (role !== undefined && ![...roles.values()].includes(role)) roles.set(name, role);
   }
   // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
@@ -71,14 +69,13 @@ export function unreadColumns(unread: readonly number[], header: readonly string
   // PostgreSQL export's row number as the id, request_id was offered to ignore, and every retry was billed twice).
   // Only where the user did not name the id read (red69c F2): a column named event_id beside any id, else beside a
   // generic one (F4) the first id that names what it identifies (F3: a trace's is many requests'), as idBeside chooses.
-  const idRead = at.present.event_id >= 0 && mapping.places?.columns.event_id === undefined && !renamesToEventId(mapping) ? header[at.present.event_id] : undefined;
+  const idRead = at.present.event_id >= 0 && mapping.places?.columns.event_id === undefined && !renamesToEventId(mapping, header) ? header[at.present.event_id] : undefined;
   // A near miss of event_id itself (`Event_ID`, `event-id`) is one such id: the look-alike error offers it as the event id.
-  const unreadPlain = unread.filter((i) => !empty(i)).map((i) => header[i]!).filter((name) => (plain(name) || (!mapping.rename.has(name) && nearMissOf(name) === "event_id")) && !roles.has(name) && !outcomes.has(name));
+  const unreadPlain = unread.map((i) => header[i]!).filter((name) => (plain(name) || (!mapping.rename.has(name) && nearMissOf(name) === "event_id")) && !roles.has(name) && !outcomes.has(name));
   const otherId = idRead === undefined ? undefined : idBeside(unreadPlain, idRead);
   const readId = otherId === undefined ? undefined : idRead;
   const otherIds = new Set(otherId === undefined ? [] : [otherId]);
-  const emptyIds = at.present.event_id >= 0 && idRead === undefined ? [] : unread.filter((i) => empty(i) && (likelyCanonical(header[i]!) === "event_id" || nearMissOf(header[i]!) === "event_id")).map((i) => header[i]!);
-  const emptyNote = emptyIds.map((name) => `; ${shown(name)} is empty on every row read (${sample!.rows}): no retry repeats it, so it is no event id`).join("");
+  const emptyNote = at.present.event_id >= 0 && idRead === undefined ? "" : unread.filter((i) => likelyCanonical(header[i]!) === "event_id" || nearMissOf(header[i]!) === "event_id").map((i) => blankNote(header[i]!, i, sample)).join("");
   // A column the header has already is no other's meaning: prompt_tokens beside input_tokens was offered as it, and the two were one (red54b #1).
   const inHeader = new Set(header.map((h) => mapping.rename.get(h) ?? h));
   const free = new Set([...read.names].filter((n) => !inHeader.has(n)));
@@ -94,7 +91,7 @@ export function unreadColumns(unread: readonly number[], header: readonly string
     .map((i) => header[i]!)
     .flatMap((name) => {
       const role = roles.get(name);
-      if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(inFix(name, "COLUMN"))}`];
+      if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(name)}`];
       if (otherIds.has(name)) return [`; ${shown(name)} is ${idInsteadText(name, readId!)}`];
       const column = meant.get(name);
       if (column !== undefined) return [meantFix(name, column, read)];
@@ -113,11 +110,14 @@ export function unreadColumns(unread: readonly number[], header: readonly string
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   // Not an object that holds a column of how requests ended: ignored whole, it would bill the failed calls (red53b #3).
   const parent = [...outcomes].some((name) => commonParent([...all, name]) !== undefined) ? undefined : commonParent(all);
+  const object = parent === undefined ? undefined : fixName(parent, "OBJECT");
+  // Each name as the mapping reads it, quoted where it needs quotes (red71b L1: "each under ignore_columns:" had no list to copy).
+  const listed = all.map((name) => fixName(name, ""));
   const fix =
-    parent !== undefined
-      ? `ignore_columns: [${inFix(parent, "OBJECT")}] (--map ignore:${inFix(parent, "OBJECT")}), which passes over every field of ${shown(parent)} the mapping does not name`
-      : all.every((name) => inFix(name, "") === name)
-        ? `ignore_columns: [${all.join(", ")}]`
+    object !== undefined
+      ? `ignore_columns: [${object.yaml}]${flagToo(object.map("ignore:"))}, which passes over every field of ${shown(parent!)} the mapping does not name`
+      : listed.every((name) => name.yaml !== "")
+        ? `ignore_columns: [${listed.map((name) => name.yaml).join(", ")}]`
         : "each under ignore_columns:";
   const which = all[0] !== source ? (all.length === 1 ? `the other, ${shown(all[0]!)}` : `the other ${all.length} at once`) : all.length === 2 ? "both at once" : `all ${all.length} at once`;
   return new UserError(`${error.problem}${hint}, nor ${others.length === 1 ? "is" : "are"} ${named}${more}`, error.location, `${error.expected}; ${which}: ${fix}${also}`, error.found);
@@ -144,7 +144,7 @@ const ROLES = {
 
 function roleFix(role: Role, name: string): string {
   const fix = fixName(name, "COLUMN");
-  return `columns: { ${role}: ${fix.yaml} } in the usage mapping (${fix.map(`${role}=`)})${ROLES[role].why}`;
+  return `columns: { ${role}: ${fix.yaml} } in the usage mapping${flagToo(fix.map(`${role}=`))}${ROLES[role].why}`;
 }
 
 /**
@@ -167,10 +167,30 @@ const OUTCOME_NAMES = new Set(["state", "result", "success", "succeeded", "ok", 
 /**
  * Whether the mapping names the event id by `rename: { request_id: event_id }`: not how columns: names it (the rename
  * is refused where the column is not read as the event id already), but the user's choice as much (red70b #4: the
- * other id was still offered).
+ * other id was still offered). Only a column this header has: a rename of one it lacks (a typo, another export's
+ * mapping) names nothing, and took the offer away (red71b M1).
  */
-export function renamesToEventId(mapping: ColumnMapping): boolean {
-  return [...mapping.rename.values()].includes("event_id");
+export function renamesToEventId(mapping: ColumnMapping, header: readonly string[]): boolean {
+  return [...mapping.rename].some(([source, name]) => name === "event_id" && header.includes(source));
+}
+
+/**
+ * What the rows read ahead hold in an id column blank on all of them (RowSample), beside its offer as the event id and
+ * the fix that ignores it, for the user to choose by (red71b H1): how many rows, and whether the file was read whole
+ * (a folder's other files, or a file's rows past its first 64 KiB, may fill it). A database's NULL (`NULL`, `\N`)
+ * is said to be one id to the reader, which would keep the first row of them and drop every other as its retry (red71b M2).
+ */
+export function blankNote(name: string, index: number, sample: RowSample | undefined): string {
+  const held = sample?.blank.get(index);
+  if (sample === undefined || held === undefined) return "";
+  const rows = sample.whole ? `${sample.rows === 1 ? "its one row" : `all ${sample.rows} of its rows`} in this file` : `its first ${sample.rows} ${sample.rows === 1 ? "row" : "rows"} (all that was read ahead, the file's first 64 KiB)`;
+  const texts = held.filter((text) => text !== "");
+  const what = texts.length === 0 ? "empty" : `${texts.map((text) => shown(text)).join(" or ")}${held.includes("") ? " or empty" : ""}`;
+  const fix = fixName(name, "COLUMN");
+  const ignore = `ignore_columns: [${fix.yaml}]${flagToo(fix.map("ignore:"))}`;
+  const later = sample.whole ? "no other file read with it fills it" : "the rows after them do not fill it either";
+  const one = texts.length === 0 ? "" : `; read as the event id, ${texts.map((text) => shown(text)).join(" and ")} ${texts.length === 1 ? "is one id" : "are ids"}, and every row after the first holding one is dropped as its retry`;
+  return `; ${shown(name)} is ${what} on ${rows}${one}; where ${later}, no retry repeats it: ${ignore}`;
 }
 
 /**
@@ -179,7 +199,7 @@ export function renamesToEventId(mapping: ColumnMapping): boolean {
  */
 function idInsteadText(name: string, readId: string): string {
   const fix = fixName(name, "COLUMN");
-  return `the event id if a request sent twice repeats it, not ${shown(readId)} (read as the event id now): columns: { event_id: ${fix.yaml} } in the usage mapping (${fix.map("event_id=")}), so that a retry is counted once`;
+  return `the event id if a request sent twice repeats it, not ${shown(readId)} (read as the event id now): columns: { event_id: ${fix.yaml} } in the usage mapping${flagToo(fix.map("event_id="))}, so that a retry is counted once`;
 }
 
 function outcomeFix(name: string): string {
@@ -187,7 +207,8 @@ function outcomeFix(name: string): string {
 }
 
 function outcomeText(name: string): string {
-  return `how each request ended: skip_rows: { ${name}: [VALUE] } in the usage mapping (--map skip:${name}=VALUE[,VALUE]) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill`;
+  const fix = fixName(name, "COLUMN");
+  return `how each request ended: skip_rows: { ${fix.yaml}: [VALUE] } in the usage mapping${flagToo(fix.map("skip:", "=VALUE[,VALUE]"))} leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill`;
 }
 
 /** Columns named beside the first that no meter reads. */
@@ -216,7 +237,7 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
   const canonical = CANONICAL.find((c) => c === column.renamed);
   if (canonical !== undefined) {
     const fix = fixName(column.source, "COLUMN");
-    return new UserError(`column ${found} (${file}:1:${column.column}) is renamed to the canonical column ${shown(canonical)}, which rename: does not set`, where, `columns: { ${canonical}: ${fix.yaml} } in the usage mapping (${fix.map(`${canonical}=`)})`, "flag" in where ? `dim:${canonical}=${column.source}` : `rename: ${found}: ${shown(canonical)}`);
+    return new UserError(`column ${found} (${file}:1:${column.column}) is renamed to the canonical column ${shown(canonical)}, which rename: does not set`, where, `columns: { ${canonical}: ${fix.yaml} } in the usage mapping${flagToo(fix.map(`${canonical}=`))}`, "flag" in where ? `dim:${canonical}=${column.source}` : `rename: ${found}: ${shown(canonical)}`);
   }
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
@@ -226,13 +247,13 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
   if (slip !== undefined) return cardSlip(slip, meant!, { file, line: 1, column: column.column }, column.source, read);
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
-  const name = inFix(column.source, "COLUMN");
   const fix = fixName(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
   const role = column.renamed === undefined ? column.role : undefined;
-  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, column.source)}; or ` : column.idInstead !== undefined ? `${idInsteadText(column.source, column.idInstead)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
-  return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${fix.yaml}: ${target} in the usage mapping (${fix.map(`dim:${target}=`)}), or the column under ignore_columns: (${fix.map("ignore:")})`, column.renamedAt === undefined ? found : shown(column.renamed!));
+  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, column.source)}; or ` : column.idInstead !== undefined ? `${idInsteadText(column.source, column.idInstead)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(column.source) : "";
+  // Flow mappings and lists, as pasted into the mapping (red71b L6: `rename: "Client IP": NAME` is no YAML).
+  return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: { ${fix.yaml}: ${target} } in the usage mapping${flagToo(fix.map(`dim:${target}=`))}, or ${ignoreFix(fix)}`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /**
@@ -242,11 +263,11 @@ export function unreadColumn(column: { source: string; renamed: string | undefin
  */
 function cardSlip(slip: UndeclaredRead, name: string, cell: Place, source: string, read: ReadColumns): UserError {
   const found = shown(source);
-  const column = inFix(source, "COLUMN");
+  const column = fixName(source, "COLUMN");
   return new UserError(
     `${slip.what} reads ${shown(name)}, declared nowhere in the card: a slip for the usage column ${found} (${formatPlace(cell)}), which no meter of ${read.card} reads`,
     slip.at,
-    `${found} in the card where it reads ${shown(name)} (burnrate check reports such a name as undeclared-dimension); or, where the rows' ${found} is not what the card means, the column under ignore_columns: in the usage mapping (--map ignore:${column})`,
+    `${found} in the card where it reads ${shown(name)} (burnrate check reports such a name as undeclared-dimension); or, where the rows' ${found} is not what the card means, ${ignoreFix(column, " in the usage mapping")}`,
     shown(name),
   );
 }
@@ -255,7 +276,8 @@ function cardSlip(slip: UndeclaredRead, name: string, cell: Place, source: strin
 function meantFix(name: string, meant: string, read: ReadColumns): string {
   const slip = read.undeclared?.get(meant);
   if (slip !== undefined) return `; ${shown(name)} is likely the card's ${shown(meant)} misspelt (${formatPlace(slip.at)}, declared nowhere): ${shown(name)} in the card there`;
-  return `; ${shown(name)} is likely ${shown(meant)}: rename: { ${inFix(name, "COLUMN")}: ${inFix(meant, "NAME")} } (--map dim:${inFix(meant, "NAME")}=${inFix(name, "COLUMN")})`;
+  const fix = fixName(name, "COLUMN");
+  return `; ${shown(name)} is likely ${shown(meant)}: rename: { ${fix.yaml}: ${inFix(meant, "NAME")} }${flagToo(fix.map(`dim:${inFix(meant, "NAME")}=`))}`;
 }
 
 /**
