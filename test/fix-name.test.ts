@@ -17,4 +17,16 @@ describe("a column's name in a fix (fixName)", () => {
     expect(name("Event\u00a0ID")).toEqual(["COLUMN", "--map event_id=COLUMN"]);
     expect(name("x ".repeat(21))).toEqual(["COLUMN", "--map event_id=COLUMN"]);
   });
+
+  // red71b M3, L7, L1.
+  it("has no flag for a name holding = before the flag's own, quotes - alone in the mapping, and takes text after the name", () => {
+    expect(fixName("a=b", "COLUMN").map("ignore:")).toBeUndefined();
+    expect(fixName("a=b", "COLUMN").map("skip:", "=VALUE")).toBeUndefined();
+    expect(fixName("a=b", "COLUMN").map("dim:NAME=")).toBe('--map "dim:NAME=a=b"');
+    expect(fixName("a=b", "COLUMN").yaml).toBe('"a=b"');
+    expect([fixName("-", "COLUMN").yaml, fixName("-", "COLUMN").map("ignore:")]).toEqual(['"-"', "--map ignore:-"]);
+    expect(fixName("-x", "COLUMN").yaml).toBe("-x");
+    expect(fixName("Response Status", "COLUMN").map("skip:", "=VALUE[,VALUE]")).toBe('--map "skip:Response Status=VALUE[,VALUE]"');
+    expect(fixName("it's $", "COLUMN").map("skip:", "=x")).toBe("--map 'skip:it'\\''s $=x'");
+  });
 });

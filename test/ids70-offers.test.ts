@@ -63,7 +63,7 @@ describe("a column nothing reads, named with a space", () => {
     const run = await statement(at, "--usage", "ip.csv");
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('ip.csv:1:9: column "Client IP" is read by no meter of floopy 2026-11');
-    expect(run.stderr).toContain('rename: "Client IP": NAME in the usage mapping (--map "dim:NAME=Client IP"), or the column under ignore_columns: (--map "ignore:Client IP")');
+    expect(run.stderr).toContain('rename: { "Client IP": NAME } in the usage mapping (--map "dim:NAME=Client IP"), or the column under ignore_columns: (--map "ignore:Client IP")');
     // 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents.
     const read = await statement(at, "--usage", "ip.csv", "--map", "ignore:Client IP");
     expect([read.code, read.stderr]).toEqual([0, ""]);
@@ -101,27 +101,29 @@ describe("an id beside LiteLLM's request_id", () => {
     expect(run.stderr).not.toContain("likely the event id");
   });
 
-  it("is not offered as the event id where it is empty on every row, but to ignore (red70b #5)", async () => {
+  it("empty on every row read is still offered as the event id, the rows read said beside it and the fix that ignores it (red70b #5, red71b H1)", async () => {
     const at = litellm(`${LITELLM}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\nr-2,,2026-11-02T11:00:00Z,gpt-4o,openai,400,100\n`);
     const layout = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(layout.code).toBe(2);
-    expect(layout.stderr).not.toContain("--map event_id=event_id");
+    expect(layout.stderr).toContain("(--map event_id=event_id)");
     expect(layout.stderr).toContain("(--map ignore:event_id)");
-    expect(layout.stderr).toContain('"event_id" is empty on every row read (2): no retry repeats it, so it is no event id');
+    expect(layout.stderr).toContain('"event_id" is empty on all 2 of its rows in this file; where no other file read with it fills it, no retry repeats it: ignore_columns: [event_id] (--map ignore:event_id)');
     const hint = await statement(at, "--usage", "litellm.csv");
     expect(hint.stderr).toContain("--layout litellm reads it as it is");
-    expect(hint.stderr).not.toContain("--map event_id=event_id");
-    // One cell filled, on a later row, and it is offered.
+    expect(hint.stderr).toContain("--map event_id=event_id with it; \"event_id\" is empty on all 2 of its rows in this file");
+    // One cell filled, on a later row: offered, and nothing said of empty rows.
     writeFileSync(join(at, "litellm.csv"), `${LITELLM}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\nr-2,e-2,2026-11-02T11:00:00Z,gpt-4o,openai,400,100\n`);
     const filled = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(filled.stderr).toContain("(--map event_id=event_id)");
+    expect(filled.stderr).not.toContain("is empty on");
   });
 
-  it("spelled otherwise and empty on every row, is not offered by the look-alike error either", async () => {
+  it("spelled otherwise and empty on every row, is offered by the look-alike error with its empty rows said (red71b H1, L4)", async () => {
     const at = litellm(`${LITELLM.replace("event_id", "Event ID")}\nr-1,,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\n`);
     const run = await statement(at, "--usage", "litellm.csv", "--layout", "litellm");
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('litellm.csv:1:2: header column "Event ID" looks like the canonical column "event_id" (expected one "event_id" column, or "Event ID" under ignore_columns: in the usage mapping');
-    expect(run.stderr).not.toContain("a request sent twice");
+    expect(run.stderr).toContain('litellm.csv:1:2: header column "Event ID" looks like the canonical column "event_id" (expected the event id if a request sent twice repeats it');
+    expect(run.stderr).toContain('columns: { event_id: "Event ID" } in the usage mapping (--map "event_id=Event ID")');
+    expect(run.stderr).toContain('"Event ID" is empty on its one row in this file; where no other file read with it fills it, no retry repeats it: ignore_columns: ["Event ID"] (--map "ignore:Event ID")');
   });
 });
