@@ -115,16 +115,21 @@ describe("an id column that holds a database's NULL on every row read (red71b M2
 });
 
 describe("a rename: to event_id of a column the header lacks (red71b M1)", () => {
-  it("names nothing: the other id is still offered, and so read the retry counts once", async () => {
+  it("names nothing: the layout hint still offers the other id, and the rename is refused at its key, as one of a column the header has is", async () => {
     const at = dir();
     writeFileSync(join(at, "ll.csv"), `${LITELLM}\nr-1,e-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200\nr-1b,e-1,2026-11-02T10:00:05Z,gpt-4o,openai,1000,200\n`);
     writeFileSync(join(at, "m.yaml"), "rename: { requestid: event_id }\n");
-    const run = await statement(at, "--usage", "ll.csv", "--layout", "litellm", "--mapping", "m.yaml");
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("columns: { event_id: event_id } in the usage mapping (--map event_id=event_id)");
     const hint = await statement(at, "--usage", "ll.csv", "--mapping", "m.yaml");
     expect(hint.stderr).toContain('where a request sent twice repeats "event_id" instead, --map event_id=event_id with it');
-    const read = await statement(at, "--usage", "ll.csv", "--layout", "litellm", "--mapping", "m.yaml", "--map", "event_id=event_id", "--map", "ignore:request_id");
+    const run = await statement(at, "--usage", "ll.csv", "--layout", "litellm", "--mapping", "m.yaml");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('m.yaml:1:11: the mapping renames "requestid" to the canonical column "event_id", but the header of ll.csv has no column "requestid"; did you mean "request_id"? (expected the column that holds it under columns: event_id: in the usage mapping (--map event_id=SOURCE)');
+    const flag = await statement(at, "--usage", "ll.csv", "--layout", "litellm", "--map", "dim:event_id=nosuch");
+    expect(flag.stderr).toContain('--map: the mapping renames "nosuch" to the canonical column "event_id", but the header of ll.csv has no column "nosuch"');
+    // The rename removed, the offer is there, and so read the retry counts once: r-1 at 0.45.
+    const offered = await statement(at, "--usage", "ll.csv", "--layout", "litellm");
+    expect(offered.stderr).toContain("columns: { event_id: event_id } in the usage mapping (--map event_id=event_id)");
+    const read = await statement(at, "--usage", "ll.csv", "--layout", "litellm", "--map", "event_id=event_id", "--map", "ignore:request_id");
     expect(cycle(read.stdout).total).toBe("0.45");
   });
 });

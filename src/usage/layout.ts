@@ -142,6 +142,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is${ids}` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: ${fixName(header[likely]!, "SOURCE").map("timestamp=")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
+  const strayCanonical = canonicalRenameOfNothing(mapping, seen, header, file);
+  if (strayCanonical) throw strayCanonical;
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
   // A folder's daily file without the column is the run's to judge, once every file is read (folder-columns.ts).
   // A near miss of it in the header (`Reads` for `reads`) is the likelier mistake, said at once with the guess: read as
@@ -172,6 +174,26 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   const less = partsLess(mapping, dimensions, header);
   if (index.account < 0 && mapping.columns.account === undefined && read.otherAccounts !== undefined) throw noAccountColumn(header, file, mapping, read.otherAccounts);
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }), ...(less === undefined ? {} : { less }) };
+}
+
+/**
+ * The user's `rename:` of a column the header lacks to a canonical column (`rename: { requestid: event_id }`,
+ * `--map dim:event_id=nosuch`): refused where the header has the column (rename: sets no canonical column), it was
+ * taken in silence where it has not, and the event id it meant was never read (red71b M1).
+ */
+function canonicalRenameOfNothing(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, header: readonly string[], file: string): UserError | undefined {
+  for (const [source, name] of mapping.rename) {
+    const place = mapping.places?.renameKeys?.get(source) ?? mapping.places?.rename.get(source);
+    if (seen.has(source) || place === undefined || !(CANONICAL as readonly string[]).includes(name)) continue;
+    const near = nearMissAmong(source, header);
+    return new UserError(
+      `the mapping renames ${shown(source)} to the canonical column ${shown(name)}, but the header of ${file} has no column ${shown(source)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
+      place,
+      `the column that holds it under columns: ${name}: in the usage mapping (--map ${name}=SOURCE), as rename: sets no canonical column; or the entry removed`,
+      header.map((h) => shown(h)).join(", "),
+    );
+  }
+  return undefined;
 }
 
 /**
