@@ -15,7 +15,7 @@ export function fallbackWarnings(card: RateCard, statement: Statement): string[]
 export function fallbackMissWarnings(misses: readonly FallbackNearMiss[]): string[] {
   const told = misses.slice(0, ONE_BY_ONE).map(fallbackWarning);
   const more = misses.length - told.length;
-  if (more > 0) told.push(`burnrate: warning: ${more.toLocaleString("en-US")} more values are priced by the card's "*" entry where the card prices one written alike, as above\n`);
+  if (more > 0) told.push(`burnrate: warning: ${more.toLocaleString("en-US")} more ${more === 1 ? "value is" : "values are"} priced by the card's "*" entry where the card prices one written alike, as above\n`);
   return told;
 }
 

@@ -57,13 +57,15 @@ export function parseRateCard(source: string, file: string): RateCard {
     if (!owner) events.set(name, event);
     // Two meters' charges, or two items' ends (a meter's ended_by taking another's end event), are one name used twice.
     else if ((owner.role === "charge") === (event.role === "charge")) problem(path, `duplicate meter ${shown(name)}`, "a meter name used once", `also used by meter ${shown(owner.meter.key)}`);
-    // An item's end (or a level's decrease) declared as a meter of its own, as a newcomer does from "ended_by names the
-    // deactivating meter": "duplicate meter" said nothing of what to do (newcomer71 L1).
+    // An item's end (or a level's decrease) that is also a meter's own name, as a newcomer declares it from "ended_by
+    // names the deactivating meter": "duplicate meter" said nothing of what to do (newcomer71 L1). Which of the two is
+    // wrong the card cannot say (red71d: "remove this one" deleted a priced meter), so both ways are named.
     else {
       const [ending, meter] = owner.role === "charge" ? [event, owner.meter] : [owner, event.meter];
       const field = ending.role === "end" ? "ended_by" : "decreased_by";
-      // At the entry to remove, whichever of the two comes first in the file.
-      problem(["meters", meter.key], `meter ${shown(name)} is the ${ending.role === "end" ? "end" : "decrease"} event of meter ${shown(ending.meter.key)} (its ${field}:), and is declared as a meter too`, `no meters entry for ${shown(name)} (a usage row of it ${ending.role === "end" ? "ends an item" : "lowers a level"} of ${shown(ending.meter.key)}, as that entry prices it): remove this one`, "an entry of its own");
+      const does = ending.role === "end" ? "end its items" : "lower its levels";
+      if (ending.meter === meter) problem(path, `meter ${shown(name)}'s ${field}: names the meter itself`, `another name: the event whose rows ${does}`, shown(name));
+      else problem(path, `meter ${shown(name)} is also the ${ending.role === "end" ? "end" : "decrease"} event of meter ${shown(ending.meter.key)} (its ${field}:): a name is one or the other`, `either no meters entry for ${shown(name)}, where its rows ${does.replace("its", `${shown(ending.meter.key)}'s`)}, or another event in meters.${ending.meter.key}.${field}, where ${shown(name)} is priced of its own`, "both");
     }
   };
   for (const [key, m] of doc.meters) {
