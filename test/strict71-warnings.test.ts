@@ -133,4 +133,20 @@ describe("--strict on reconcile and diff", () => {
       expect(JSON.parse(readFileSync(out, "utf8")).schema).toBe(`burnrate.${name}/v1`);
     });
   }
+
+  // newcomer71b L1, red71a L2: reconcile --strict failed on a warning none of its saved reports held.
+  it("reconcile's report lists the warnings too: its JSON, and its markdown under the heading", async () => {
+    const dir = folder();
+    const bill = join(dir, "bill.csv");
+    writeFileSync(bill, "period_start,account,activity,project,quantity,amount\n2026-11-01,acme-corp,data_read,p1,3,0.03\n");
+    const args = ["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", bill];
+    const json = await burnrate([...args, "--format", "json"]);
+    const said = warningLines(json.stderr);
+    expect(said.some((w) => w.startsWith('usage account "ACME-Corp" is not named in the account file'))).toBe(true);
+    expect(JSON.parse(json.stdout).warnings).toEqual(said);
+    const md = await burnrate([...args, "--format", "markdown"]);
+    const lines = md.stdout.split("\n");
+    expect(lines[0]!.startsWith("# Reconciliation")).toBe(true);
+    expect(lines.filter((l) => l.startsWith("> Warning: ")).map((l) => l.slice("> Warning: ".length))).toEqual(said);
+  });
 });

@@ -88,7 +88,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).
   // Only the days of the bill's cycles: a day skipped in a month the bill does not cover is no word on it (red70d M1).
   const gaps = missingDays(options.usage, cycleDays(result.cycles, settings.zone));
-  const report: Reconciliation = gaps.length === 0 ? result : { ...result, usageGaps: gaps };
+  const report: Reconciliation = { ...result, ...(gaps.length === 0 ? {} : { usageGaps: gaps }), ...(told.warnings.length === 0 ? {} : { warnings: told.warnings }) };
   await emit(render(format, {
     json: () => json(reconcileJson(report)),
     csv: () => reconcileCsv(report, { bom: options.bom }),

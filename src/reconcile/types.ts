@@ -208,6 +208,8 @@ export interface Reconciliation {
   otherAccounts: { account: string; amount: Decimal }[];
   /** The days the usage's daily files skip (usage/missing-days.ts), set by the command: a difference may be usage missing from the log, not the bill's (newcomer70 M2). */
   usageGaps?: readonly string[];
+  /** The run's warnings (commands/told.ts), set by the command: a sheet kept without the run's standard error says them, as --strict fails on them. */
+  warnings?: readonly string[];
   /** `--every-account`: the bill is to invoice every account, so one of otherAccounts with usage charged needs attention. */
   everyAccount: boolean;
   /** Computed cycles the bill does not cover: not compared, but shown. */

@@ -133,5 +133,6 @@ export const reconcileSchema: JsonSchema = withOptional(contract("reconcile", "b
   payments: nullable(object({ rows: count(), bill: decimalString(), granted: decimalString() }, "a ledger's payments against the account's grants")),
 }), {
   // Only where the files skip days: a report of complete files is as it was (stop 70).
+  warnings: array(str("a warning as said on standard error, without its `burnrate: warning: `"), "only where the run gave warnings (a usage account a typo from one the account file names, ...): with --strict the run exits 1 on them"),
   usage_gaps: array(str(), "the days the usage's daily files skip, each series said once (newcomer70 M2): a difference on those days may be usage missing from the log; present only where they skip some"),
 });

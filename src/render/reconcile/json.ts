@@ -141,6 +141,7 @@ export function reconcileJson(r: Reconciliation): object {
     })),
     status: s.status,
     ...(r.usageGaps === undefined ? {} : { usage_gaps: r.usageGaps }),
+    ...(r.warnings === undefined || r.warnings.length === 0 ? {} : { warnings: r.warnings }),
     bill_total: formatExact(r.billTotal),
     computed_total: formatExact(r.computedTotal),
     delta: formatExact(r.billTotal.minus(r.computedTotal)),

@@ -65,6 +65,8 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
 
   const blocks: Block[] = [
     { kind: "heading", level: 1, text: `Reconciliation · ${r.provider} ${r.version} · ${r.bill.file} · ${r.timezone}` },
+    // Under the heading, before the figures they may bear on (a customer id typo, a "*" price).
+    ...(r.warnings ?? []).map((w): Block => ({ kind: "note", text: `Warning: ${w}` })),
     {
       kind: "facts",
       rows: [
