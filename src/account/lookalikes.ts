@@ -28,15 +28,23 @@ const SEVERAL_TOLD = 10;
 // names and some databases do) looks the same as the account file's "Zoë" but is another string.
 const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[\s_.-]+/g, "");
 
-// In a name of digits, a letter that reads as one is the digit: `c2O` beside a named `c20` (newcomer71b M1: a letter O
-// billed a customer of its own its plan's fee, said in a note alone), `acct-l07` beside `acct-107`.
-const asDigits = (fold: string) => (/\d/.test(fold) ? fold.replace(/o/g, "0").replace(/[il]/g, "1") : fold);
+// Beside a digit, a letter that reads as one is the digit: `c2O` beside a named `c20` (newcomer71b M1: a letter O
+// billed a customer of its own its plan's fee, said in a note alone), `acct-l07` beside `acct-107`. Beside a digit
+// only, read from the name as written: `lt-01` and `kal-01` are words of their own (red71e L1: "did you mean it-01?").
+const asDigits = (name: string) => {
+  let text = name.normalize("NFKC").toLowerCase();
+  for (let before = ""; before !== text; ) {
+    before = text;
+    text = text.replace(/(?<=\d)[oil]|[oil](?=\d)/g, (c) => (c === "o" ? "0" : "1"));
+  }
+  return text.replace(/[\s_.-]+/g, "");
+};
 
 /** The named accounts by their folded names read as digits, where no two are one so (`ix01` and `lx01` are two). */
 function byDigits(names: readonly string[]): Map<string, string> {
   const out = new Map<string, string | undefined>();
   for (const name of names) {
-    const key = asDigits(folded(name));
+    const key = asDigits(name);
     out.set(key, out.has(key) ? undefined : name);
   }
   return new Map([...out].filter((e): e is [string, string] => e[1] !== undefined));
@@ -62,7 +70,7 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
   const names = [...settings.accounts.keys()].filter((name) => name !== settings.unnamed?.name);
   for (const name of names) byFold.set(folded(name), name);
   const digits = byDigits(names);
-  const lookalike = (name: string) => byFold.get(folded(name)) ?? digits.get(asDigits(folded(name)));
+  const lookalike = (name: string) => byFold.get(folded(name)) ?? digits.get(asDigits(name));
   const found: LookalikeAccount[] = [];
   // A grant's account the file does not name is an account of its own: a purchase for `blot`
   // beside `bolt` under accounts: is a customer of one grant, charged the plan, while bolt's

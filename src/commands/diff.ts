@@ -39,6 +39,7 @@ import { DIFF_NO_ROWS, noRowsNote } from "./no-rows-note.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 import { periodStatement } from "../render/statement/period.js";
 import { Told } from "./told.js";
+import { noValueIdWarnings } from "./repeats-note.js";
 import { idleIn, lookalikeAccounts, lookalikeWarnings } from "../account/lookalikes.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { worthAt, worthAtAll } from "../render/diff/report.js";
@@ -144,6 +145,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   // a customer of its own under both cards, and diff --strict passed it (red71a H1).
   for (const warning of lookalikeWarnings(cardSettings, lookalikeAccounts(cardSettings, after.accounts.map((a) => a.account), idleIn(after.accounts)))) told.say(visibleLines(warning));
   for (const miss of limitKeyMisses(card, cardSettings, after, skipped.fallbacks.values())) told.say(visibleLines(limitKeyWarning(miss)));
+  for (const warning of noValueIdWarnings(after)) told.say(visibleLines(warning));
   // A month's few rows past its end run a cycle further, billing every account its fee under both cards (newcomer56 M4):
   // said as statement says it, and --cycle compares the month alone, each replay's cycles of the period.
   const spillover = spilloverNote(after, cardSettings, { cycle: options.cycle });

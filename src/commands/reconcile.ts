@@ -30,6 +30,7 @@ import { blendedDrift } from "../reconcile/blended-drift.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
 import { Told } from "./told.js";
+import { noValueIdWarnings } from "./repeats-note.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -80,6 +81,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   // A customer spelled two ways in the usage is said as statement says it: a bill line short of it reads as unexplained (newcomer53 M2).
   const used = result.replayed.accounts.map((a) => a.account);
   for (const warning of lookalikeWarnings(settings, lookalikeAccounts(settings, used, idleIn(result.replayed.accounts)))) told.say(visibleLines(warning));
+  for (const warning of noValueIdWarnings(result.replayed)) told.say(visibleLines(warning));
   for (const warning of fallbackMissWarnings(result.fallbacks)) told.say(visibleLines(warning));
   const blended = blendedDrift(result);
   for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result), ...(blended === undefined ? [] : [`burnrate: note: ${blended}\n`])]) told.say(visibleLines(note));

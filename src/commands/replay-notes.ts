@@ -6,7 +6,7 @@ import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { noRowsNote } from "./no-rows-note.js";
-import { repeatsNote } from "./repeats-note.js";
+import { noValueIdWarnings, repeatsNote } from "./repeats-note.js";
 import { quotaRefusalsNote } from "./quota-note.js";
 import { spilloverNote } from "./spillover-note.js";
 import { exportEndNote } from "./export-end-note.js";
@@ -60,6 +60,7 @@ export class ReplayNotes {
       exportEndNote(result, settings, cycle?.period),
       noRowsNote(result, usage, `the ${this.run.report} holds the plans' fees and the grants, without usage`),
       repeatsNote(result),
+      ...noValueIdWarnings(result),
       ...fallbackWarnings(card, result),
       ...freeEventsWarnings(card, result),
       ...limitKeyMisses(card, settings, result, skipped.fallbacks.values()).map(limitKeyWarning),

@@ -85,7 +85,7 @@ function headOf(path: string): { line: string; rows: () => string[]; whole: bool
 }
 
 /** The texts a database's export writes for no value: as good as an empty cell for telling retries apart (red71b M2). */
-const NO_VALUE = /^(null|\\n|n\/a|na|none|nil|nan|-)$/i;
+export const NO_VALUE = /^(null|\\n|n\/a|na|none|nil|nan|-)$/i;
 
 /**
  * The columns blank on every row of the head (RowSample): none where a row has a quote, whose cells a split at
