@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { folderMaker } from "./helpers/gateway-logs.js";
 import { burnrate } from "./helpers/cli.js";
 
 // red71c M2: on a card of a grace pool and an overage pool, the table's "Grace used" held the grace buffer's credits and
@@ -23,12 +21,8 @@ meters:
   job: { description: a job, aggregation: flow, category: c, pool: bill, price: "1" }
 `;
 
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "grace71b-"));
-  writeFileSync(join(dir, "card.yaml"), CARD);
-  writeFileSync(join(dir, "s.yaml"), "name: g\ncard: card.yaml\nplan: solo\nstart: 2027-01-01\ncycles: 1\ntimezone: UTC\nsends:\n  - { name: a, meter: call, quantity: 105, every: cycle on day 2 at 10:00 }\n  - { name: b, meter: job, quantity: 50, every: cycle on day 3 at 10:00 }\n");
-  return dir;
-}
+const made = folderMaker("grace71b-");
+const folder = (): string => made({ "card.yaml": CARD, "s.yaml": "name: g\ncard: card.yaml\nplan: solo\nstart: 2027-01-01\ncycles: 1\ntimezone: UTC\nsends:\n  - { name: a, meter: call, quantity: 105, every: cycle on day 2 at 10:00 }\n  - { name: b, meter: job, quantity: 50, every: cycle on day 3 at 10:00 }\n" });
 
 describe("simulate's table on a card of a grace pool and an overage pool", () => {
   it("shows under \"Grace used\" what JSON's grace_used holds, and says the credits billed past zero in a note", async () => {

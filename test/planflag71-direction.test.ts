@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { folderMaker } from "./helpers/gateway-logs.js";
 import { burnrate } from "./helpers/cli.js";
 import { callCard } from "./helpers/payg.js";
 
@@ -12,13 +12,9 @@ import { callCard } from "./helpers/payg.js";
 const PLANS = ["team: { label: Team, included: 1000, price: 10 }", "business: { label: Business, included: 2000, price: 20 }", "enterprise: { label: Enterprise, included: 5000, price: 50 }"];
 const CARD = callCard({ provider: "tiers", policy: "block", plan: PLANS.join("\n  "), price: "1" });
 
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), "planflag71-"));
-  writeFileSync(join(dir, "card.yaml"), CARD);
-  // The change is on line 9, its mapping at column 5.
-  writeFileSync(join(dir, "s.yaml"), "name: up\ncard: card.yaml\nplan: team\nstart: 2027-01-01\ncycles: 3\ntimezone: UTC\nsends:\n  - { name: a, meter: call, quantity: 10, every: cycle on day 2 at 10:00 }\nchanges:\n  - { at: 2027-02-15T00:00:00Z, plan: business }\n");
-  return dir;
-}
+const made = folderMaker("planflag71-");
+// The change is on line 9, its mapping at column 5.
+const folder = (): string => made({ "card.yaml": CARD, "s.yaml": "name: up\ncard: card.yaml\nplan: team\nstart: 2027-01-01\ncycles: 3\ntimezone: UTC\nsends:\n  - { name: a, meter: call, quantity: 10, every: cycle on day 2 at 10:00 }\nchanges:\n  - { at: 2027-02-15T00:00:00Z, plan: business }\n" });
 
 describe("--plan that turns a scenario's plan change around", () => {
   it("says so where the upgrade becomes a downgrade, on stderr and under the per-cycle table", async () => {
