@@ -30,6 +30,10 @@ describe("reconcile of daily files that skip a day", () => {
     expect(text).toMatch(/Status needs attention \(1 difference\(s\)\); the usage skips days \(Usage gaps\)/);
     const json = JSON.parse((await reconcile(dir, "json")).stdout);
     expect(json.usage_gaps).toEqual(['the daily files in "days" skip 1 day between 2026-11-01 and 2026-11-06 (2026-11-04): no usage is read for it']);
+    // And the sheet to sign has a row for it (newcomer71b M4).
+    const sheet = (await reconcile(dir, "csv")).stdout.split("\n").filter((l) => l.includes(",usage_gap,"));
+    expect(sheet).toHaveLength(1);
+    expect(sheet[0]).toContain('the daily files in ""days"" skip 1 day between 2026-11-01 and 2026-11-06 (2026-11-04)');
   });
 
   it("says nothing of gaps where the files skip none, and the JSON has no usage_gaps", async () => {

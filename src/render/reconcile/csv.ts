@@ -55,6 +55,19 @@ export function* reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}
       `not compared: a credit (${c.origin.file}:${c.origin.line}, ${c.activity}), listed apart from its line; ${r.creditRule === "fail" ? "it needs attention (credits: fail in the bill mapping)" : "credits: fail in the bill mapping makes it need attention"}`,
     ]);
   }
+  // What the bill leaves out is on the sheet to sign too, not on the table alone (newcomer71b M4: a customer left off
+  // the invoice, 2,119 USD of usage, and a day's missing file had no row): each account with usage the bill names no
+  // line of, its charges in the bill's cycles, and each series of days the daily files skip.
+  for (const a of r.otherAccounts) {
+    rows.push([
+      "", ...(byAccount ? [a.account] : []), "", ...dims.map(() => ""),
+      "not_on_bill", "", "", r.unit, "", "", "", amount(a.amount), "", "", "", r.everyAccount && a.amount.gt(0) ? "yes" : "no",
+      `not compared: an account with usage in the bill's cycles that the bill names no line of${r.everyAccount ? "" : " (--every-account, for a bill of every account, makes it need attention)"}`,
+    ]);
+  }
+  for (const gap of r.usageGaps ?? []) {
+    rows.push(["", ...(byAccount ? [""] : []), "", ...dims.map(() => ""), "usage_gap", "", "", "", "", "", "", "", "", "", "", "no", `${gap}: a difference on those days may be usage missing from the log, not the bill's`]);
+  }
   // The invoice's total as billed, in its currency, against burnrate's for the same: the figure finance signs (newcomer, stop 38).
   const i = r.invoice;
   if (i !== undefined) {
