@@ -38,4 +38,15 @@ describe("simulate's table on a card of a grace pool and an overage pool", () =>
     expect(md.stdout).toContain("| 1 | 2027-01-01 | 155.00 | 155.00% | 2027-01-02 10:00 | 5.00 | none | not sold | 10.50 USD |");
     expect(md.stdout).toContain("> \"Grace used\" leaves out the credits the Bill pool (when_exhausted: overage) bills past zero for a customer who buys no top-ups: 50.00 credits a cycle (JSON and CSV past_zero_billed).");
   });
+
+  it("names the pool that bills past zero in a later version of the card (red71d L2: the first version's named none)", async () => {
+    // Version 1 blocks the Bill pool; version 2, from February, bills it past zero. Three cycles: January's 50 jobs are
+    // refused, February's and March's billed past zero, 50 each.
+    const first = CARD.replace("bill: { label: Bill, when_exhausted: overage }", "bill: { label: Bill, when_exhausted: block }").replace('version: "1"', 'version: "1"\neffective: 2027-01-01');
+    const later = CARD.replace('version: "1"', 'version: "2"\neffective: 2027-02-01');
+    const dir = made({ "v1.yaml": first, "v2.yaml": later, "s.yaml": "name: g\nplan: solo\nstart: 2027-01-01\ncycles: 3\ntimezone: UTC\nsends:\n  - { name: a, meter: call, quantity: 105, every: cycle on day 2 at 10:00 }\n  - { name: b, meter: job, quantity: 50, every: cycle on day 3 at 10:00 }\n" });
+    const md = await burnrate(["simulate", "s.yaml", "--card", "v1.yaml", "--card", "v2.yaml", "--format", "markdown"], { cwd: dir });
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain("> \"Grace used\" leaves out the credits the Bill pool (when_exhausted: overage) bills past zero for a customer who buys no top-ups: 0.00 to 50.00 credits a cycle");
+  });
 });

@@ -328,14 +328,9 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   return blocks;
 }
 
-/**
- * What a plan's overage money is for: requests past its quota, and usage past zero that an overage pool bills at the
- * credit price, bought instead only where buying costs less or serves what a pool refuses (newcomer68 M2: the note
- * named requests alone).
- */
 /** On a card of a grace pool and an overage pool, what "Grace used" leaves out: the credits the overage pools bill past zero. */
 function billedPastZero(p: PlanResult, card: RateCard, amount: (v: Decimal) => string, kind: string): string {
-  const pools = [...card.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label);
+  const pools = overagePools(card);
   const billed = p.cycles.map((c) => c.pastZeroBilled);
   const least = billed.reduce((a, b) => (b.lt(a) ? b : a));
   const most = billed.reduce((a, b) => (b.gt(a) ? b : a));
@@ -343,8 +338,13 @@ function billedPastZero(p: PlanResult, card: RateCard, amount: (v: Decimal) => s
   return `"Grace used" leaves out the ${card.unit} the ${pools.join(" and ")} pool${pools.length === 1 ? "" : "s"} (when_exhausted: overage) bill${pools.length === 1 ? "s" : ""} past zero for a customer who buys no ${kind}: ${range} ${card.unit} a cycle (JSON and CSV past_zero_billed).`;
 }
 
+/**
+ * What a plan's overage money is for: requests past its quota, and usage past zero that an overage pool bills at the
+ * credit price, bought instead only where buying costs less or serves what a pool refuses (newcomer68 M2: the note
+ * named requests alone).
+ */
 function overageNote(p: PlanResult, { card, versions }: { card: RateCard; versions: readonly Timed[] | undefined }, amount: string, kind: string): string {
-  const pools = [...card.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label);
+  const pools = overagePools(card);
   const billed = p.cycles.some((c) => c.overageCredits.gt(0));
   const price = card.creditPrice === undefined ? "the card's credit price" : creditPrices(versions, card.creditPrice, `${card.currency} per ${card.unit.replace(/s$/, "")}`);
   const what = [
@@ -480,3 +480,7 @@ function titled(unit: string): string {
   return unit.charAt(0).toUpperCase() + unit.slice(1);
 }
 
+/** The pools that bill past zero in any version of the card: the first version's alone named none where a later one adds one (red71d). */
+function overagePools(card: RateCard): string[] {
+  return [...new Set((card.versions ?? [card]).flatMap((v) => [...v.pools.values()].filter((pool) => pool.whenExhausted === "overage").map((pool) => pool.label)))];
+}
