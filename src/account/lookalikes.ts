@@ -31,14 +31,13 @@ const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[
 // Beside a digit, a letter that reads as one is the digit: `c2O` beside a named `c20` (newcomer71b M1: a letter O
 // billed a customer of its own its plan's fee, said in a note alone), `acct-l07` beside `acct-107`. Beside a digit
 // only, read from the name as written: `lt-01` and `kal-01` are words of their own (red71e L1: "did you mean it-01?").
-const asDigits = (name: string) => {
-  let text = name.normalize("NFKC").toLowerCase();
-  for (let before = ""; before !== text; ) {
-    before = text;
-    text = text.replace(/(?<=\d)[oil]|[oil](?=\d)/g, (c) => (c === "o" ? "0" : "1"));
-  }
-  return text.replace(/[\s_.-]+/g, "");
-};
+// One pass, each letter judged by the name as written: read again, `io1` became `101` and `oil2` a number (red71f M1).
+const asDigits = (name: string) =>
+  name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/(?<=\d)[oil]|[oil](?=\d)/g, (c) => (c === "o" ? "0" : "1"))
+    .replace(/[\s_.-]+/g, "");
 
 /** The named accounts by their folded names read as digits, where no two are one so (`ix01` and `lx01` are two). */
 function byDigits(names: readonly string[]): Map<string, string> {
