@@ -1,7 +1,8 @@
 import { formatLocation, type Location, shown } from "../errors.js";
 import { nearMissAmong } from "../usage/near-miss.js";
 import type { AccountSettings } from "./account.js";
-import type { AccountStatement } from "../engine/types.js";
+import type { AccountStatement, CycleStatement } from "../engine/types.js";
+import { someCycle } from "../engine/closed-cycles.js";
 
 /**
  * An account of the usage that the account file does not name, written as one it does but for case,
@@ -331,5 +332,9 @@ export function grantOnlyNote(settings: AccountSettings, grants: readonly GrantO
  */
 export function idleIn(accounts: readonly AccountStatement[]): (named: string) => boolean {
   const byName = new Map(accounts.map((a) => [a.account, a]));
-  return (named) => !(byName.get(named)?.cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0) ?? false);
+  const used = (c: CycleStatement) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0;
+  return (named) => {
+    const account = byName.get(named);
+    return account === undefined || !someCycle(account, used);
+  };
 }

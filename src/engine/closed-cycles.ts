@@ -174,6 +174,21 @@ export function releaseCycles(account: AccountStatement): void {
   source.released = true;
 }
 
+/**
+ * Whether one of the account's cycles passes `test`, read in order and no further than the first that does. Its last
+ * cycle, made each time `cycles` is read, is made only if no cycle before it passes: a statement's checks of whether an
+ * account has usage made the plain bench log's last cycle twice more, 100 ms of a 3 s run (stop 72).
+ */
+export function someCycle(account: AccountStatement, test: (cycle: CycleStatement) => boolean): boolean {
+  const source = (account as AccountStatement & { [SOURCE]?: CycleSource })[SOURCE];
+  if (source === undefined) return account.cycles.some(test);
+  const { held, places, spill, last, shared, released } = source;
+  if (released) throw new Error(`the cycles of account ${account.account} were read and let go (releaseCycles)`);
+  if (held.some(test)) return true;
+  for (const p of places ?? []) if (test(decodeCycle(typeof p === "string" ? p : spill!.read(p), shared))) return true;
+  return last !== undefined && test(last());
+}
+
 function estimatedBytes(c: CycleStatement): number {
   const rows = c.lines.length + c.grants.length + c.rejected.length + c.duplicates.length + c.budgets.length + c.alerts.length + c.thresholds.length + c.timeline.length + c.rewards.from.length + c.plans.length;
   return CYCLE_BYTES + ROW_BYTES * rows;
