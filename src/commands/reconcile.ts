@@ -1,4 +1,4 @@
-import { feesOnlyNotes, summedAccountsNotes, periodCopyNotes, sparseCycleNotes } from "../reconcile/sparse-cycle.js";
+import { feesOnlyNotes, overageNotComparedNotes, summedAccountsNotes, periodCopyNotes, sparseCycleNotes } from "../reconcile/sparse-cycle.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { realpathSync } from "node:fs";
@@ -84,7 +84,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   for (const warning of noValueIdWarnings(result.replayed)) told.say(visibleLines(warning));
   for (const warning of fallbackMissWarnings(result.fallbacks)) told.say(visibleLines(warning));
   const blended = blendedDrift(result);
-  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result), ...(blended === undefined ? [] : [`burnrate: note: ${blended}\n`])]) told.say(visibleLines(note));
+  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...overageNotComparedNotes(result), ...summedAccountsNotes(result), ...(blended === undefined ? [] : [`burnrate: note: ${blended}\n`])]) told.say(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   // Days the daily files skip are in the report as well as on stderr: a difference there may be usage missing from the log (newcomer70 M2).

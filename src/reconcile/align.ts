@@ -30,6 +30,14 @@ export class Aligner {
    */
   private readonly usageBilled: boolean;
 
+  /**
+   * Whether a cycle's overage is a line to compare: where the bill has an overage line, or bills no usage (its overage line
+   * is then the usage past the allowance). A bill of usage without one lists the credits past the allowance among its
+   * usage's, at the credit price: their overage in money beside them was "missing on the bill", every customer past its
+   * allowance, and counted those credits twice in the invoice's total (newcomer71b M3).
+   */
+  readonly comparesOverage: boolean;
+
   /** Whether the bill itemises credits bought (a top-up, a pack): only then is each cycle's purchase a line to compare. */
   private readonly bought: boolean;
 
@@ -39,6 +47,7 @@ export class Aligner {
     // one overage line agreed, every fee unbilled).
     this.usageBilled = !this.fees || charges.some((c) => !c.money);
     this.bought = charges.some((c) => c.meters[0] === CREDITS_BOUGHT);
+    this.comparesOverage = !this.usageBilled || charges.some((c) => c.meters[0] === OVERAGE);
     for (const charge of charges) {
       const id = charge.meters.join("+");
       for (const meter of charge.meters) {
@@ -180,7 +189,7 @@ export class Aligner {
       if (accounts && !accounts.has(account.account)) continue;
       for (const cycle of account.cycles) {
         const overage = cycle.overage;
-        if (!cycles.has(cycle.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
+        if (!this.comparesOverage || !cycles.has(cycle.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
         // Summed where the bill names no accounts: every account's overage is on its one line. Credits billed past zero
         // (when_exhausted: overage) are its quantity too, at the credit price. A line of both has no one price: requests
         // and credits summed made one up (red56 F4: 0.00990123, which no card has).

@@ -6,7 +6,7 @@ import { INCLUDED } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
 import { sumOf } from "./align.js";
 import type { CutStatement } from "./recut.js";
-import type { IgnoredRows, Reconciliation } from "./types.js";
+import type { IgnoredRows, Reconciliation, UncomparedOverage } from "./types.js";
 
 /** What a reconciliation reports beside the bill's lines: usage outside the bill's cycles, the credits granted, and the rows the bill mapping ignores. */
 
@@ -82,4 +82,29 @@ export function kindsOf(grants: readonly { kind: string; credits: Decimal }[]): 
   const byKind = new Map<string, Decimal>();
   for (const g of grants) byKind.set(g.kind, (byKind.get(g.kind) ?? ZERO).plus(g.credits));
   return [...byKind].map(([kind, credits]) => ({ kind, credits }));
+}
+
+/**
+ * The overage of the bill's cycles and accounts, where the bill's lines do not compare it (a bill of usage without an
+ * overage line, Aligner.comparesOverage): its money, and the accounts past their allowance, for the note that says so.
+ */
+export function uncomparedOverage(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): UncomparedOverage {
+  const past = new Set<string>();
+  let amount = ZERO;
+  for (const a of statement.accounts) {
+    if (accounts && !accounts.has(a.account)) continue;
+    for (const c of a.cycles) {
+      const overage = c.overage;
+      if (!cycles.has(c.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
+      past.add(a.account);
+      amount = amount.plus(overage.amount);
+    }
+  }
+  return { amount, accounts: [...past] };
+}
+
+/** The groups' overages not compared, as one: undefined where no account is past its allowance. */
+export function overageNotCompared(groups: readonly UncomparedOverage[]): UncomparedOverage | undefined {
+  const accounts = [...new Set(groups.flatMap((g) => g.accounts))];
+  return accounts.length === 0 ? undefined : { amount: sumOf(groups.map((g) => g.amount)), accounts };
 }

@@ -24,8 +24,8 @@ import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
 import { onAccountDays, periodStart, recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
-import type { AlignedLine, BoundaryFound, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
-import { granted, ignoredRows, kindsOf, mergeSpans, outsideBill, spans, type Granted } from "./beside-bill.js";
+import type { AlignedLine, BoundaryFound, Difference, ReconciledLine, Reconciliation, Tolerance, UncomparedOverage } from "./types.js";
+import { granted, ignoredRows, kindsOf, mergeSpans, outsideBill, spans, overageNotCompared, uncomparedOverage, type Granted } from "./beside-bill.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
 
@@ -128,6 +128,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     differences,
     lines: sheet,
     outsideBill: mergeSpans(compared.flatMap((c) => c.outsideBill)),
+    overageNotCompared: overageNotCompared(compared.flatMap((c) => (c.overage ? [c.overage] : []))),
     // Accounts the bill does not name at all, summed over the first group's cycles.
     otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !onBill.has(a.account)).map((a) => ({
       account: a.account,
@@ -186,6 +187,8 @@ interface Compared {
   granted: Granted;
   /** The compared lines' computed amounts in the card's currency; undefined where a cycle's version has no credit price. */
   computedMoney: Decimal | undefined;
+  /** The group's overage where the bill's lines do not compare it (Aligner.comparesOverage). */
+  overage: UncomparedOverage | undefined;
 }
 
 interface CompareContext extends ReconcileInput {
@@ -345,6 +348,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     granted: granted(statement, cycles, accounts),
     shift: found ? shiftOf(found, lines, whose, { rule, declared, cut: ctx.cut, accountZone: settings.zone.name }) : undefined,
     computedMoney: inCurrency([...lines.values()], (line) => versionAt(calendar.start(line.cycle)).creditPrice),
+    overage: aligner.comparesOverage ? undefined : uncomparedOverage(statement, cycles, accounts),
   };
 }
 

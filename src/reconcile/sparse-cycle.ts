@@ -1,4 +1,5 @@
-import { formatLocation } from "../errors.js";
+import { formatLocation, shown } from "../errors.js";
+import { formatExact } from "../money.js";
 import { formatInstant } from "../time.js";
 import type { ReconciledLine, Reconciliation } from "./types.js";
 
@@ -60,6 +61,19 @@ export function periodCopyNotes(r: Reconciliation): string[] {
 export function feesOnlyNotes(r: Reconciliation): string[] {
   if (r.lines.length === 0 || !r.lines.every((l) => l.line.money)) return [];
   return ["burnrate: note: the bill lists no usage, only money (plan fees, overage, credits bought): the usage in credits is not compared line by line (such an invoice bills the usage past the allowance as its overage line, which is compared)\n"];
+}
+
+/**
+ * The note for a bill of usage without an overage line, beside usage past its allowance: the overage is not compared
+ * (Aligner.comparesOverage), and is told, so that an invoice that should bill it in money and left it out is seen.
+ */
+export function overageNotComparedNotes(r: Reconciliation): string[] {
+  const o = r.overageNotCompared;
+  if (o === undefined) return [];
+  const named = o.accounts.slice(0, FEW).map(shown).join(", ");
+  const more = o.accounts.length > FEW ? ` and ${(o.accounts.length - FEW).toLocaleString("en-US")} more` : "";
+  const one = o.accounts.length === 1;
+  return [`burnrate: note: the bill has no overage line, so the usage's overage is not compared: ${formatExact(o.amount)} ${r.currency} in the bill's cycles, of ${one ? "account" : `${o.accounts.length.toLocaleString("en-US")} accounts`} ${named}${more} past ${one ? "its" : "their"} allowance or quota. A bill of usage in credits lists the credits past the allowance among its usage lines; an invoice that bills overage in money lists it on a line of activity Overage (or a word mapped to overage under activities:)\n`];
 }
 
 /**

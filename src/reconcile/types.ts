@@ -212,6 +212,8 @@ export interface Reconciliation {
   warnings?: readonly string[];
   /** `--every-account`: the bill is to invoice every account, so one of otherAccounts with usage charged needs attention. */
   everyAccount: boolean;
+  /** The usage's overage in the bill's cycles where the bill, a bill of usage without an overage line, does not compare it (Aligner.comparesOverage). */
+  overageNotCompared: UncomparedOverage | undefined;
   /** Computed cycles the bill does not cover: not compared, but shown. */
   outsideBill: { start: Instant; end: Instant; amount: Decimal }[];
   /** The rows a bill mapping ignores, summed by activity, account (where the bill names accounts) and cycle. */
@@ -281,4 +283,10 @@ export interface IgnoredRows {
 export interface FirstRepeat {
   eventId: string;
   origin: Location;
+}
+
+/** Overage in money the bill's lines do not compare: what it adds up to, and the accounts past their allowance. */
+export interface UncomparedOverage {
+  amount: Decimal;
+  accounts: readonly string[];
 }

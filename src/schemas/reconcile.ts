@@ -135,4 +135,9 @@ export const reconcileSchema: JsonSchema = withOptional(contract("reconcile", "b
   // Only where the files skip days: a report of complete files is as it was (stop 70).
   warnings: array(str("a warning as said on standard error, without its `burnrate: warning: `"), "only where the run gave warnings (a usage account a typo from one the account file names, ...): with --strict the run exits 1 on them"),
   usage_gaps: array(str(), "the days the usage's daily files skip, each series said once (newcomer70 M2): a difference on those days may be usage missing from the log; present only where they skip some"),
+  overage_not_compared: object({
+    currency: str("the card's currency"),
+    computed_total: decimalString("the usage's overage in the bill's cycles and accounts: credits past zero at the credit price, requests past a quota"),
+    accounts: array(str(), "the accounts past their allowance or quota, in the statement's order"),
+  }, "only where the bill lists usage and no overage line, beside usage past its allowance: a bill of usage in credits lists the credits past the allowance among its usage lines, so the overage in money is not compared (newcomer71b M3)"),
 });

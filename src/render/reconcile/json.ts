@@ -146,6 +146,7 @@ export function reconcileJson(r: Reconciliation): object {
     computed_total: formatExact(r.computedTotal),
     delta: formatExact(r.billTotal.minus(r.computedTotal)),
     money: r.money ? { currency: r.money.currency, bill_total: formatExact(r.money.billTotal), computed_total: formatExact(r.money.computedTotal), delta: formatExact(r.money.billTotal.minus(r.money.computedTotal)) } : null,
+    ...(r.overageNotCompared === undefined ? {} : { overage_not_compared: { currency: r.currency, computed_total: formatExact(r.overageNotCompared.amount), accounts: r.overageNotCompared.accounts } }),
     overcharged: directionJson(s.overcharged),
     undercharged: directionJson(s.undercharged),
     explained: { differences: s.explained.count, amount: formatExact(s.explained.amount), money: formatExact(s.explained.money) },

@@ -5,7 +5,7 @@ import { computedQuantity, meterName, roundingApart, summarize, type Direction, 
 import type { BoundaryFound, Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
-import { exactGrouped } from "../shared/numbers.js";
+import { count, exactGrouped } from "../shared/numbers.js";
 import { dimensionText } from "../shared/summary.js";
 import { fileLine } from "../shared/file-line.js";
 import { accountZoneHint } from "../../reconcile/zone-hint.js";
@@ -84,6 +84,7 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
             ] as const)),
         ...(r.money ? [[`${moneyLabel(r)} (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
         ...invoiceFacts(r),
+        ...(r.overageNotCompared === undefined ? [] : [[`Overage (${r.currency})`, `not compared: the bill has no overage line (usage ${exactGrouped(r.overageNotCompared.amount)} ${r.currency}, ${count(r.overageNotCompared.accounts.length)} account(s) past the allowance)`] as const]),
         ...(r.credits.length === 0 ? [] : [["Credits", `${creditsText(r)}: ${r.creditRule === "fail" ? "each needs attention (credits: fail in the bill mapping)" : "listed apart from the lines they were given on, and passed (credits: fail in the bill mapping makes each need attention)"}`] as const]),
         ["Overcharged", direction(apart.overcharged, "the bill above usage")],
         ["Undercharged", direction(apart.undercharged, "the bill below usage")],
