@@ -222,6 +222,8 @@ export class Aligner {
             const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
             // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
             line.fee = { plans: [...(line.fee?.plans ?? []), owes.plan], recut: false, ...(cycle.owes === undefined ? {} : { cycles: (line.fee?.cycles ?? 0) + 1 }), ...(planBilled(owes) ? {} : { ended: owes.subscriptionEnd }) };
+            // One account's cycle of several plans: what a bill that prorates the fee is read against (classifyFee).
+            if (line.fee.plans.length === 1 && cycle.plans !== undefined && cycle.plans.length > 1) line.fee.changed = { periods: cycle.plans, start: cycle.start, end: cycle.end, version: cycle.version };
             if (!fee.isZero()) addMoney(line, ONE, fee);
           }
         }

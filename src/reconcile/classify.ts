@@ -5,6 +5,7 @@ import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
 import { formatLocation, shown } from "../errors.js";
 import { centRounding, nearest } from "./cents.js";
+import { proratedFeeCause } from "./prorated-fee.js";
 import type { AlignedLine, BillPart, DifferenceClass } from "./types.js";
 
 export interface Verdict {
@@ -339,9 +340,10 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
     const owed = computed.quantity.eq(1) ? "once" : `${n(computed.quantity)} times`;
     return { class: "quantity_mismatch", explanation: `the bill charges ${n(each)} ${currency} a fee ${count.eq(1) ? "once" : `${n(count)} times`}, where the cycle owes ${whose} ${owed}, ${n(computed.amount)} ${currency}`, shiftable: false };
   }
+  const prorated = line.fee?.changed === undefined || times !== "" ? undefined : proratedFeeCause(card, line.fee.changed, bill.amount);
   return {
     class: "rate_drift",
-    explanation: `the bill charges ${n(bill.amount)} ${currency} as plan fees${times}, where the card prices ${whose} at ${n(computed.amount)} ${currency}: ${feeCause(card, { billed: bill.amount, owed: computed.amount, plans })}`,
+    explanation: `the bill charges ${n(bill.amount)} ${currency} as plan fees${times}, where the card prices ${whose} at ${n(computed.amount)} ${currency}: ${prorated ?? feeCause(card, { billed: bill.amount, owed: computed.amount, plans })}`,
     prices: { bill: bill.quantity !== undefined && !bill.quantity.isZero() ? bill.amount.div(bill.quantity) : bill.amount.div(computed.quantity), card: each },
     shiftable: false,
   };

@@ -27,6 +27,8 @@ interface CutCycle {
   plan?: string;
   /** The card version in force at the cycle's end, when several are given. */
   version?: string;
+  /** The plans in force over the cycle's parts, where its plan changed during it; a re-cut bill's periods have none of their own. */
+  plans?: readonly { plan: string; from: Instant; to: Instant }[];
   /** Credits of paid grants by the card version in force when bought (several versions given): each at its version's credit price. */
   boughtIn?: readonly { version: string; credits: Decimal }[];
   /**

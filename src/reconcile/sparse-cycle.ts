@@ -35,7 +35,9 @@ export function sparseCycleNotes(r: Reconciliation): string[] {
 /**
  * A bill line the usage does not have (`missing_in_usage`) that a line of another of the bill's cycles repeats exactly
  * (its account, activity, dimensions, quantity and amount): a row copied with the wrong period most likely
- * (newcomer49 F10: November's line dated 2026-12-01).
+ * (newcomer49 F10: November's line dated 2026-12-01). Not a money line: a plan's fee, or a pack bought each month, is
+ * the same every month, and a fee after the subscription ended read as a row dated in the wrong period beside its own
+ * explanation (newcomer72a L5).
  */
 export function periodCopyNotes(r: Reconciliation): string[] {
   const key = (l: ReconciledLine) => JSON.stringify([l.line.account ?? "", l.line.activity, l.line.dimensions, l.line.bill?.quantity?.toFixed() ?? "", l.line.bill?.amount.toFixed()]);
@@ -47,7 +49,7 @@ export function periodCopyNotes(r: Reconciliation): string[] {
     else list.push(l);
   }
   return r.lines.flatMap((l) => {
-    if (l.status !== "only_on_bill" || l.line.bill === undefined) return [];
+    if (l.status !== "only_on_bill" || l.line.bill === undefined || l.line.money) return [];
     const same = billed.get(key(l))?.find((o) => o.cycleStart !== l.cycleStart);
     if (same === undefined) return [];
     return [`burnrate: note: ${formatLocation(l.line.bill.origin)}, a line the usage does not have in the cycle from ${formatInstant(l.cycleStart)}, repeats ${formatLocation(same.line.bill!.origin)} of the cycle from ${formatInstant(same.cycleStart)} exactly: a row dated in the wrong period?\n`];

@@ -5,6 +5,7 @@ import type { Rejection, Statement } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Instant, Zone } from "../time.js";
 import type { SkipRule } from "../usage/read.js";
+import type { ChangedPlans } from "./prorated-fee.js";
 
 export const DIFFERENCE_CLASSES = [
   "rate_drift", "quantity_mismatch", "duplicate_events", "missing_on_bill", "missing_in_usage", "rounding", "boundary_shift", "unexplained",
@@ -76,6 +77,8 @@ export interface AlignedLine {
     cycles?: number;
     /** The subscription's end, where it ended before this cycle: it owes no fee. */
     ended?: number;
+    /** One account's cycle whose plan changed during it: the plans over its parts, which a bill may prorate the fee by. */
+    changed?: ChangedPlans;
   };
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
