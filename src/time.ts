@@ -245,6 +245,23 @@ const MEANT = new Map([
   ["EST", "for US Eastern time use America/New_York"],
   ["MST", "for US Mountain time use America/Denver (Arizona: America/Phoenix)"],
   ["HST", "for Hawaii use Pacific/Honolulu (the same offset, named by its place)"],
+  // The time-zone database's BST is Bangladesh's; IST is India's, the same offset as Asia/Kolkata (newcomer72a L2).
+  ["BST", "for British Summer Time use Europe/London, which has it from March to October (BST here is Bangladesh's, Asia/Dhaka)"],
+  ["IST", "for India use Asia/Kolkata (the same offset, named by its place); for Irish time Europe/Dublin, for Israel's Asia/Jerusalem"],
+]);
+
+/**
+ * The three-letter names the time-zone database keeps as links to a place (Java's old IDs, and Europe's CET, EET, MET
+ * and WET): each reads as one place's clock, which the writer may not mean (`CST` is Chicago's, not China's; `AST`
+ * Anchorage's, not Atlantic time; `ECT` Paris's, not Ecuador's). What else each is commonly written for, where it is.
+ */
+const LINKED_ABBREVIATIONS = new Map([
+  ["PST", "Philippine time, Asia/Manila"], ["CST", "China's, Asia/Shanghai, and Cuba's, America/Havana"], ["AST", "Atlantic time, America/Halifax"],
+  ["ECT", "Ecuador's, America/Guayaquil"], ["ART", "Argentina's, America/Argentina/Buenos_Aires"], ["NST", "Newfoundland's, America/St_Johns"],
+  ["SST", "Singapore's, Asia/Singapore, and Samoa's, Pacific/Pago_Pago"], ["CAT", undefined], ["EAT", undefined], ["JST", undefined], ["ACT", undefined],
+  ["AET", undefined], ["AGT", undefined], ["BET", undefined], ["CNT", undefined], ["CTT", undefined], ["IET", undefined], ["MIT", undefined],
+  ["NET", undefined], ["PLT", undefined], ["PNT", undefined], ["PRT", undefined], ["VST", undefined],
+  ["CET", undefined], ["EET", undefined], ["MET", undefined], ["WET", undefined],
 ]);
 
 /** The names of UTC that say GMT or Greenwich. */
@@ -260,6 +277,11 @@ export function fixedZoneAdvice(zone: Zone): string | undefined {
   const named = zone.name.toUpperCase();
   // GMT is UTC by another name, and mostly written meaning the UK's clock, which is an hour ahead from March to October.
   if (GMT_NAMES.has(named)) return `time zone ${shown(zone.name)} is UTC all year, with no summer time: for UK time use Europe/London (UTC itself as UTC)`;
+  if (LINKED_ABBREVIATIONS.has(named) && !MEANT.has(named)) {
+    const place = new Intl.DateTimeFormat("en-US", { timeZone: zone.name }).resolvedOptions().timeZone;
+    const also = LINKED_ABBREVIATIONS.get(named);
+    return `time zone ${shown(zone.name)} is an abbreviation, which the time-zone database reads as ${place}${offsets[0] === offsets[1] ? "" : " (with its summer time)"}: name the place's zone${also === undefined ? "" : ` (${named} is also written for ${also})`}, ${place} if that is the one meant`;
+  }
   if (offsets[0] !== offsets[1] || offsets[0] === 0 || (zone.name.includes("/") && !named.startsWith("ETC/"))) return undefined;
   const offset = zone.dateTime(Date.UTC(2026, 0, 1)).toFormat("ZZ");
   const sign = named.slice(7);
