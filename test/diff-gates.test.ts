@@ -141,7 +141,7 @@ describe("burnrate diff: changes the credits running out explain, labelled on th
   it("the table and the markdown say so on the line itself", async () => {
     const json = await plainDiff();
     const row = json.changes.find((c: { meter: string; cycle: string }) => c.meter === "data_write" && c.cycle === start);
-    const label = `credits ran out earlier: ${row.old_refused} → ${row.new_refused} events refused`;
+    const label = `more events refused for want of credits: ${row.old_refused} → ${row.new_refused}`;
     const table = (await tableDiff()).split("\n");
     // In the "Changed lines" table: the note on the refused usage above it names the cycle and meter too (stop 38).
     expect(table.slice(table.indexOf("Changed lines")).find((l) => l.includes(local) && l.includes("data_write"))).toContain(label);

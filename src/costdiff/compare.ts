@@ -3,6 +3,7 @@ import type { AccountStatement, CycleStatement, LineKind, Statement, StatementLi
 import { Decimal, ZERO } from "../money.js";
 import type { Instant } from "../time.js";
 import { GrainLines, type Served } from "./line-pairs.js";
+import { MeterGroups } from "./served-by-events.js";
 import type { PricedBy } from "./priced-by.js";
 import { addCost, refusedRows, rowKey, type MeterCost, type Sides } from "./refused-worth.js";
 
@@ -233,6 +234,7 @@ function compareAccount(pair: AccountPair, corpus: { lines: ReadonlyMap<string, 
   const rows = new Map<string, CostRow>();
   const cycles = new Map<Instant, CycleRow>();
   const grains = new Map<string, GrainPair>();
+  const meters = new MeterGroups<GrainPair>();
   for (const side of ["old", "new"] as const) {
     for (const c of pair[side]) {
       const cycle = cycles.get(c.start) ?? { account, start: c.start, end: c.end, old: ZERO, new: ZERO, oldRejected: 0, newRejected: 0 };
@@ -247,10 +249,12 @@ function compareAccount(pair: AccountPair, corpus: { lines: ReadonlyMap<string, 
         const total = corpus.lines.get(corpus.keyOf(line).key)!;
         total[side] = total[side].plus(line.amount);
         if (line.version !== undefined) (total.versions ??= new Set()).add(line.version);
-        const grainKey = JSON.stringify([c.start, line.meter, line.component ?? null, line.kind, Object.entries(line.dimensions).sort(byName)]);
+        const dimensions = JSON.stringify(Object.entries(line.dimensions).sort(byName));
+        const grainKey = JSON.stringify([c.start, line.meter, line.component ?? null, line.kind, dimensions]);
         const grain = grains.get(grainKey) ?? { row, line: total, component: line.component, kind: line.kind, dimensions: line.dimensions, lines: new GrainLines() };
         grain.lines.add(side, line.unitPrice, line.version, { quantity: line.quantity, amount: line.amount, events: line.events });
         grains.set(grainKey, grain);
+        meters.add(JSON.stringify([c.start, line.meter, line.kind, dimensions]), side, line, grain);
       }
     }
   }
@@ -266,9 +270,11 @@ function compareAccount(pair: AccountPair, corpus: { lines: ReadonlyMap<string, 
   }
   const refused = refusedRows(pair, corpus.overall, rows, grains);
   const served = { old: ZERO, new: ZERO };
+  const split = meters.split((g, side) => g.lines.total()[side].amount);
   for (const g of grains.values()) {
-    for (const p of g.lines.pairs()) {
-      const both = servedOf(p.old, p.new);
+    // A meter the cards price by different components is judged per event (MeterGroups), each other grain line by line.
+    const shared = split.get(g);
+    for (const both of shared === undefined ? g.lines.pairs().map((p) => servedOf(p.old, p.new)) : [shared]) {
       for (const t of [g.row.served, g.line.served, served]) {
         t.old = t.old.plus(both.old);
         t.new = t.new.plus(both.new);

@@ -23,10 +23,14 @@ const COMMENT_MARKER = "<!-- burnrate-diff -->";
 /** How many meters the headline names. */
 const HEADLINE_METERS = 3;
 
-/** Why a line changed when refusals moved: the credits ran out earlier or later, so fewer or more events were charged. */
+/**
+ * Why a line changed when refusals moved: more or fewer events refused for want of credits, so fewer or more charged.
+ * Not when the credits ran out: a card whose pool serves past zero refuses none though its credits ran out earlier, and
+ * "ran out later" read as an allowance that lasts longer (newcomer72b M2).
+ */
 function refusalNote(r: CostRow): string | undefined {
   const moved = refusalsMoved(r);
-  return moved && `credits ran out ${moved}: ${count(r.oldRefused)} → ${count(r.newRefused)} events refused`;
+  return moved && `${moved === "earlier" ? "more" : "fewer"} events refused for want of credits: ${count(r.oldRefused)} → ${count(r.newRefused)}`;
 }
 
 // A set of versions is named by all of them (cardShown): the first alone would name a version the set may have replaced.

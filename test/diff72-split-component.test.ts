@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate } from "./helpers/cli.js";
+
+// newcomer72b M1 and M2. The new card prices cached input tokens apart (0.1 a token, inside the input count), the old
+// card prices every input token at 1. Three calls of 100 input tokens, 50 of them cached.
+//   Old card: 250 credits included, a hard stop: calls 1 and 2 served (100 + 100 = 200), call 3 refused (300 > 250).
+//   New card: an overage pool serves all three: each 50 x 1 + 50 x 0.1 = 55, so 165.
+// On the two calls both cards serve, the prices take 200 to 2 x 55 = 110: -90 (-45%). The third call, which the new card
+// alone serves, adds +55. In all 200 -> 165, -35.
+// The per-component rule read the input tokens as 200 old against 150 new, the cached ones as served by one card only:
+// "the prices change nothing", the 35 all put down to the refusals.
+function card(newCard: boolean): string {
+  return `provider: tok
+version: "${newCard ? "2" : "1"}"
+effective: "2026-11-01"
+unit: credits
+currency: USD
+credit_price: "0.01"
+precision: { display: 2, rounding: half-even, round_at: none }
+cycle: { period: monthly }
+categories:
+  ai: { label: AI }
+pools:
+  ai: { label: AI, when_exhausted: ${newCard ? "overage" : "block"} }
+grant_kinds:
+  included: { priority: 1, expires: cycle_end }
+plans:
+  starter: { label: Starter, included: 250, price: 0 }
+meters:
+  call:
+    description: a model call
+    aggregation: flow
+    category: ai
+    pool: ai
+    price: "0"
+    components:
+      input_tokens: "1"
+${newCard ? '      input_cached_tokens: "0.1"\n' : ""}`;
+}
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "diff72-"));
+  writeFileSync(join(dir, "old.yaml"), card(false));
+  writeFileSync(join(dir, "new.yaml"), card(true));
+  writeFileSync(join(dir, "account.yaml"), "account: acme\nplan: starter\nanchor: 2026-11-01\ntimezone: UTC\n");
+  writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,input_tokens,input_cached_tokens\n" + [2, 3, 4].map((d) => `2026-11-0${d}T10:00:00Z,call,1,100,50\n`).join(""));
+  writeFileSync(join(dir, "usage.csv.mapping.yaml"), "counts_inside: { input_tokens: [input_cached_tokens] }\n");
+  return dir;
+}
+
+const diff = (dir: string, format: string, ...more: string[]) => burnrate(["diff", "--base", "old.yaml", "--card", "new.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--format", format, ...more], { cwd: dir });
+
+describe("diff of a card that splits a component out of another (newcomer72b M1)", () => {
+  it("prices the calls both cards serve per call: 200 -> 110 is what the prices change, +55 the call the old card refused", async () => {
+    const r = await diff(folder(), "json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect([json.base_total, json.card_total]).toEqual(["200", "165"]);
+    expect(json.served).toMatchObject({ old: "200", new: "110", delta: "-90", delta_percent: "-45" });
+  });
+
+  it("says so in the summary", async () => {
+    const r = await diff(folder(), "markdown");
+    expect(r.stdout).toContain("On the usage both cards serve, credits fall by -90.00 (-45.00%), from 200.00 to 110.00: what the prices change. The other +55.00 is the events one card serves and the other refuses (1 → 0 events refused in all)");
+  });
+
+  it("passes a --fail-over gate of 0.5%: the prices fall, and so does the total", async () => {
+    const r = await diff(folder(), "json", "--fail-over", "0.5");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+  });
+});
+
+describe("the Why of a line whose refusals moved (newcomer72b M2)", () => {
+  it("says fewer events were refused, not that the credits ran out later: the new card's pool serves past zero", async () => {
+    const r = await diff(folder(), "table");
+    expect(r.stdout).not.toContain("ran out later");
+    expect(r.stdout).toContain("fewer events refused for want of credits: 1 → 0");
+  });
+});
