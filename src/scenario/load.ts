@@ -1,9 +1,9 @@
 import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { atFlag, formatLocation, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
-import { extraParts, itemKey, PriceBook, resolve, unitPrice, Unpriced } from "../engine/pricing.js";
+import { itemKey, resolve, unitPrice, Unpriced } from "../engine/pricing.js";
 import { eventFallbackMisses } from "../engine/fallback-prices.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
-import { ONE, ZERO, type Decimal } from "../money.js";
+import { ONE, type Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
 import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
@@ -19,6 +19,7 @@ import { checkScenarioSize } from "./size.js";
 import { planFlagNotes, zeroDrawNotes } from "./notes.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 import { readColumnsFor } from "../usage/card-columns.js";
+import { itemComponents } from "./item-components.js";
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
@@ -142,7 +143,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
         unitPrice(meter, all, origin);
         resolve(meter.pool, all, "pool", meter, origin);
         resolve(meter.category, all, "category", meter, origin);
-        components = checkComponents(meter, all, { ...item, components: means }, at);
+        components = itemComponents({ meterName, versions: card.versions ?? [card], dims: all, item: { ...item, components: means }, at });
       } catch (e) {
         // A value no price names is told at the value, as a usage file's is at its cell (newcomer65b L1: at the item).
         if (e instanceof Unpriced && e.location !== undefined && !("flag" in e.location)) throw new Unpriced(e.dimension, e.value, e.problem, at(item.dimensionAt?.(e.dimension) ?? [...path, "dimensions", e.dimension]), e.expected ?? "");
@@ -336,44 +337,6 @@ function perEventComponents(given: ReadonlyMap<string, ComponentValue> | undefin
     if (distribution !== "fixed") drawn[name] = distribution;
   }
   return { means, drawn };
-}
-
-/**
- * Never a silent zero: a meter priced on components (tokens beside a request)
- * costs nothing for a row without them, so an item must give every component
- * its meter prices, unless its rows are exempt (bring-your-own-key). Names the
- * meter does not price are refused too: they would be dropped without a word.
- */
-function checkComponents(meter: Meter, dims: Record<string, string>, item: Item<Decimal>, at: (path: (string | number)[]) => Location): Activity["components"] {
-  const names = meter.components.map((c) => c.name);
-  const given = item.components;
-  for (const name of given?.keys() ?? []) {
-    if (!names.includes(name)) {
-      const near = nearest(name, names);
-      throw new UserError(
-        `meter ${shown(meter.key)} has no component ${shown(name)}${near ? `; did you mean ${shown(near)}?` : ""}`,
-        at([...item.path, "components", name]),
-        names.length === 0 ? `no components (${shown(meter.key)} is priced on its quantity alone)` : `components of ${shown(meter.key)}: ${names.join(", ")}`,
-        shown(name),
-      );
-    }
-  }
-  if (names.length === 0) return undefined;
-  const exempt = meter.exemptWhen !== undefined && [...meter.exemptWhen].every(([d, v]) => dims[d] === v);
-  const missing = names.filter((n) => !given?.has(n));
-  if (missing.length > 0 && !exempt) {
-    const example = names.map((n) => `${n}: ${given?.get(n)?.toFixed() ?? "N"}`).join(", ");
-    throw new UserError(
-      `meter ${shown(meter.key)} is priced on ${names.join(" and ")} per event, and this item gives no ${missing.join(" or ")}: ${missing.length === names.length ? "it would cost nothing" : `its ${missing.join(" and ")} would cost nothing`}`,
-      at(given === undefined ? item.path : [...item.path, "components"]),
-      `components: { ${example} } on this item (quantities per event)`,
-      given === undefined ? "no components" : `components without ${missing.join(", ")}`,
-    );
-  }
-  const out: Record<string, Decimal> = {};
-  for (const n of names) out[n] = given?.get(n) ?? ZERO;
-  extraParts(new PriceBook(), { meter, dims, quantity: ONE, components: out, origin: at(item.path) });
-  return out;
 }
 
 /** Two inventory entries for the same recurring item would be one item to the engine: say so rather than charge once. */
