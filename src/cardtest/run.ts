@@ -208,7 +208,7 @@ export function scenarioOf(suite: Suite, index: number): Scenario {
   const c = suite.doc.cases[index]!;
   const clash = (["usage", "account", "anchor", "timezone", "through", "changes"] as const).find((k) => c[k] !== undefined);
   if (clash) throw new UserError(`a scenario case cannot also have ${clash}`, suite.at(["cases", index, clash]), "scenario alone (it sets the start, cycles and plan), or usage with an account", clash);
-  return loadScenario(relativeTo(suite.file, c.scenario!), { card: caseCardFiles(suite, index), plan: c.plan });
+  return loadScenario(relativeTo(suite.file, c.scenario!), { card: caseCardFiles(suite, index), plan: c.plan, planAt: suite.at(["cases", index, "plan"]) });
 }
 
 export function tally(results: readonly SuiteResult[]): { passed: number; failed: number } {

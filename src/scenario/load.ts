@@ -26,6 +26,8 @@ export interface ScenarioFlags {
   /** One card, or versions of one provider's card (`--card` repeated). */
   card?: string | readonly string[];
   plan?: string;
+  /** Where `plan` is written, for its errors: the --plan flag, or a test case's `plan:` (newcomer72b L1: a case's plan was told as --plan). */
+  planAt?: Place;
   /** How the scenario will be replayed, so that one too large to fit is refused before it starts. */
   comparePlans?: boolean;
   samples?: number;
@@ -80,7 +82,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
   const named = cardNamedValues(card);
   const offered = `a plan of ${card.provider} ${versionNames(plans.versions)}: ${[...plans.everywhere.keys()].join(", ")}`;
   const planKey = flags.plan ?? doc.plan;
-  const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
+  const planAt: Place = flags.plan !== undefined ? flags.planAt ?? atFlag("--plan") : at(["plan"]);
   const partly = plans.somewhere.get(planKey);
   if (partly !== undefined) throw new UserError(`plan ${shown(planKey)} is not offered by version ${versionNames(partly.missingFrom)} of the card, in force over the simulated cycles`, planAt, `${offered} (every version in force offers it), or a start and cycles that version ${versionNames(partly.offeredBy)} prices alone`, shown(planKey));
   const plan = plans.everywhere.get(planKey);
@@ -105,7 +107,8 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     const event = card.events.get(meterName);
     if (!event) {
       const near = nearest(meterName, [...card.events.keys()]);
-      throw new UserError(`unknown meter ${shown(meterName)}${near ? `; did you mean ${shown(near)}?` : ""}`, at([...path, "meter"]), `a meter of ${card.provider} ${card.version}`, shown(meterName));
+      // The card's meters, as an unknown plan lists the plans: a meter renamed is no typo of the old name (newcomer72b L2).
+      throw new UserError(`unknown meter ${shown(meterName)}${near ? `; did you mean ${shown(near)}?` : ""}`, at([...path, "meter"]), `a meter of ${card.provider} ${card.version}${near ? "" : `: ${listed([...card.events.keys()])}`}`, shown(meterName));
     }
     const refusal = allowed(event.role, event.meter.aggregation);
     if (refusal) throw new UserError(`meter ${shown(meterName)} cannot be used here`, at([...path, "meter"]), refusal, `a ${event.role === "charge" ? event.meter.aggregation : `${event.role} event of a ${event.meter.aggregation}`} meter`);
@@ -381,3 +384,7 @@ function limitKeyMisses({ card, keys, activities, at }: { card: RateCard; keys: 
   });
 }
 
+/** Names for a message: all of them up to a dozen, else the first dozen and how many more. */
+function listed(names: readonly string[]): string {
+  return names.length <= 12 ? names.join(", ") : `${names.slice(0, 12).join(", ")} and ${names.length - 12} more`;
+}
