@@ -1,7 +1,6 @@
 import { levelsCrossed, NO_LEVELS_CROSSED } from "./levels-crossed.js";
 import { amountsSum, Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
-import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection } from "./types.js";
 import { add, min, NO_CREDITS, NO_ROOM, sub, type Credits, type Scale } from "./credits.js";
@@ -31,6 +30,7 @@ interface CycleTerms {
   readonly allowanceCredits: Credits;
   readonly opening: readonly { kind: string; credits: Credits }[];
   readonly counting: ReadonlySet<string>;
+  readonly bought: BoughtUnder;
   readonly scale: Scale;
   /** Each pool's grace buffer in credits, worked out at its first use: a share of the allowance on the plan, the same for every cycle on these terms. */
   readonly graceLimits: Map<string, Credits>;
@@ -38,12 +38,18 @@ interface CycleTerms {
   lowBalance: { level: Decimal | undefined; credits: Credits };
 }
 
+/**
+ * Whether credits of a kind granted while a card version is in force were bought (isPaidGrant on that version): the
+ * replay's, one for all its cycles, as the cycle knows its version by name only.
+ */
+export type BoughtUnder = (version: string, kind: string) => boolean;
+
 /** The terms made last, by scale (a replay's): the accounts of a log open their cycles one after another on the same terms. */
 const LAST_TERMS = new WeakMap<Scale, CycleTerms>();
 
 function cycleTerms(terms: Omit<CycleTerms, "allowanceCredits" | "lowBalance" | "graceLimits">): CycleTerms {
   const last = LAST_TERMS.get(terms.scale);
-  if (last !== undefined && last.allowance === terms.allowance && last.plan === terms.plan && last.opening === terms.opening && last.counting === terms.counting) return last;
+  if (last !== undefined && last.allowance === terms.allowance && last.plan === terms.plan && last.opening === terms.opening && last.counting === terms.counting && last.bought === terms.bought) return last;
   const made = { ...terms, allowanceCredits: terms.scale.of(terms.allowance), lowBalance: { level: undefined, credits: NO_CREDITS }, graceLimits: new Map() };
   LAST_TERMS.set(terms.scale, made);
   return made;
@@ -141,10 +147,10 @@ export class OpenCycle extends CycleLines {
     this.recorded().quotaUsed = used;
   }
 
-  constructor(span: CycleSpan, terms: { allowance: Decimal; plan: Plan }, opening: readonly { kind: string; credits: Credits }[], counting: ReadonlySet<string>, scale: Scale) {
+  constructor(span: CycleSpan, terms: { allowance: Decimal; plan: Plan }, opening: readonly { kind: string; credits: Credits }[], counting: ReadonlySet<string>, scale: Scale, bought: BoughtUnder) {
     super();
     this.span = span;
-    this.terms = cycleTerms({ allowance: terms.allowance, plan: terms.plan, opening, counting, scale });
+    this.terms = cycleTerms({ allowance: terms.allowance, plan: terms.plan, opening, counting, bought, scale });
   }
 
   /** The end the plan lapsed at (red team, stop 37: a later end set at the cycle's end hid it); undefined once given back. */
@@ -172,7 +178,7 @@ export class OpenCycle extends CycleLines {
   retarget(plan: Plan, allowance: Decimal, at: Instant): void {
     const terms = this.terms;
     if (plan.key !== terms.plan.key) (this.recorded().planFrom ??= [{ plan: terms.plan.key, from: this.start }]).push({ plan: plan.key, from: at });
-    this.terms = cycleTerms({ allowance, plan, opening: terms.opening, counting: terms.counting, scale: terms.scale });
+    this.terms = cycleTerms({ allowance, plan, opening: terms.opening, counting: terms.counting, bought: terms.bought, scale: terms.scale });
     this.levelCache = undefined;
   }
 
@@ -303,8 +309,9 @@ export class OpenCycle extends CycleLines {
     const records = this.recorded();
     const granted = (records.grantedKinds ??= new Map());
     granted.set(kind, (granted.get(kind) ?? ZERO).plus(amount));
-    // Bought at the version in force now, not the cycle's last (red team, stop 37: credits bought on Nov 5 at 0.01 billed at 0.02).
-    if (this.version !== undefined && isPaidGrant(kind)) {
+    // Bought at the version in force now, not the cycle's last (red team, stop 37: credits bought on Nov 5 at 0.01 billed
+    // at 0.02); by that version's rule too: a kind it gives free (paid: false) is no purchase.
+    if (this.version !== undefined && this.terms.bought(this.version, kind)) {
       const bought = (records.boughtIn ??= new Map());
       bought.set(this.version, (bought.get(this.version) ?? ZERO).plus(amount));
     }
