@@ -127,6 +127,20 @@ describe("diff of a card that turns paid: false on", () => {
   });
 });
 
+describe("diff of a later version that makes a kind free or paid, which prices none of the usage", () => {
+  // Version 2 from Dec 15, after the usage's one row on Nov 10: the replay measures nothing of it.
+  const later = (text: string) => text.replace('version: "1"', 'version: "2"').replace('effective: "2026-11-01"', 'effective: "2026-12-15"');
+
+  it("passes --fail-on-unmeasured where the kind is made free (it gives more), and names the kind made paid again (it bills more)", async () => {
+    const dir = folder({ "paid.yaml": card(""), "free.yaml": card(), "v2-free.yaml": later(card()), "v2-paid.yaml": later(card("")), "account.yaml": account(PROMO, "paid.yaml"), "usage.csv": USAGE });
+    const free = await burnrate(["diff", "--base", "paid.yaml", "--card", "paid.yaml", "--card", "v2-free.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--fail-on-unmeasured", "--format", "json"], { cwd: dir });
+    expect([free.code, JSON.parse(free.stdout).unmeasured_rises]).toEqual([0, []]);
+    const paid = await burnrate(["diff", "--base", "free.yaml", "--card", "free.yaml", "--card", "v2-paid.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--fail-on-unmeasured", "--format", "json"], { cwd: dir });
+    expect(paid.code).toBe(1);
+    expect(JSON.parse(paid.stdout).unmeasured_rises).toMatchObject([{ change: "removed", path: "grant_kinds.promo.paid", old: "false", card_version: "2" }]);
+  });
+});
+
 describe("simulate never buys a kind given free", () => {
   // Flowly-like: bonus is the only kind a customer could buy. An hourly call through November is 720 calls, 1,440
   // credits; Pro's 1,000 cover 500 of them.

@@ -201,7 +201,8 @@ function grantKinds(subject: CardSubject, report: Report): void {
 
 /**
  * Words a grant kind is named by when its credits are given, not sold. Flowly's `bonus` is not one: its bonus credits
- * are bought on sale. A whole key or one of its `_`/`-` parts (`goodwill_credit`, `free-trial`), never a part of a word.
+ * are bought on sale. A whole key or one of its `_` parts (`goodwill_credit`), never a part of a word (`promotional`);
+ * a key is lower case letters, digits and `_` (schema.ts KEY), so no `-` or capital needs reading.
  */
 const GIFT_WORDS: ReadonlySet<string> = new Set(["promo", "promotion", "goodwill", "gift", "trial", "referral", "free", "courtesy", "compensation", "welcome", "signup", "loyalty"]);
 
@@ -212,7 +213,7 @@ const GIFT_WORDS: ReadonlySet<string> = new Set(["promo", "promotion", "goodwill
  */
 function giftKinds(card: RateCard, report: Report): void {
   for (const kind of card.grantKinds.values()) {
-    if (kind.paid !== undefined || !kind.key.toLowerCase().split(/[_-]/).some((part) => GIFT_WORDS.has(part))) continue;
+    if (kind.paid !== undefined || !kind.key.split("_").some((part) => GIFT_WORDS.has(part))) continue;
     const billed = card.creditPrice === undefined ? "counted as credits bought at no credit_price, which leaves a cycle's money total unknown" : `billed at credit_price (${card.creditPrice.toFixed()} ${card.currency} a credit) as credits bought`;
     report("warning", "gift-kind-billed", ["grant_kinds", kind.key], `grant kind ${shown(kind.key)} reads as given free, but the card does not say paid: its credits are ${billed} in the statement's money, reconcile, diff and simulate`, `a kind given free says paid: false (grant_kinds: { ${kind.key}: { ..., paid: false } }); one sold says paid: true`);
   }

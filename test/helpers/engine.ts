@@ -1,12 +1,12 @@
 import type { ClosedCycleSetup, CycleSpill } from "../../src/engine/closed-cycles.js";
 import { Scale } from "../../src/engine/credits.js";
 import { OpenCycle } from "../../src/engine/cycle.js";
+import { grantRules } from "../../src/engine/grant-rules.js";
 import { Replay } from "../../src/engine/replay.js";
 import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
 import type { AccountChange, AccountPart, AccountTerms, GrantPurchase, LedgerEntry, ReplaySetup, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
-import { isPaidGrant } from "../../src/ratecard/cycle-money.js";
 import { parseRateCard } from "../../src/ratecard/load.js";
 import type { RateCard } from "../../src/ratecard/types.js";
 import { cardVersions, versionInstants } from "../../src/ratecard/versions.js";
@@ -47,7 +47,7 @@ export function card(source = TEST_CARD, overrides: Record<string, string> = {})
 
 /** A lone cycle, 0 to 100 ms, on the test card's plan `paid` with its 100 credits included, counted to 6 decimals. */
 export function paidCycle(c: RateCard): OpenCycle {
-  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: c.plans.get("paid")! }, [], new Set(["included"]), new Scale(6), (_, kind) => isPaidGrant(c, kind));
+  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: c.plans.get("paid")! }, [], { ...grantRules(c), counting: new Set(["included"]) }, new Scale(6));
 }
 
 /** What a lone cycle's close reads besides its wallet: the card's orders of meters and grant kinds, and terms with no quota or budget. */
