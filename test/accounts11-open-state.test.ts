@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Run } from "../src/engine/account-run.js";
 import { OpenCycle } from "../src/engine/cycle.js";
+import { grantRules } from "../src/engine/grant-rules.js";
 import { Scale } from "../src/engine/credits.js";
 import { Wallet } from "../src/engine/wallet.js";
 import { Decimal, ZERO } from "../src/money.js";
@@ -19,7 +20,7 @@ const scale = new Scale(2);
 const counting = new Set(["included"]);
 
 function cycleOn(plan = paid, allowance = new Decimal(100)): OpenCycle {
-  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance, plan }, [], counting, scale);
+  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance, plan }, [], { ...grantRules(C), counting }, scale);
 }
 
 /** The grant rows as [kind, consumed, closing]. */

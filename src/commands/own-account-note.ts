@@ -21,7 +21,7 @@ export function ownAccountNote(card: RateCard, settings: AccountSettings, shownC
   const others = shownCycles.accounts.filter((a) => a.account !== settings.name && !idle(a.account)).length;
   if (own === undefined || others === 0) return undefined;
   // Credits it bought make it a customer (a grant given free does not: red61 F6), as do a creator's rewards; a plan of no fee costs the totals nothing.
-  if (settings.purchases.some((p) => p.account === settings.name && isPaidGrant(p.kind)) || own.cycles.some((c) => !c.rewards.earned.isZero())) return undefined;
+  if (settings.purchases.some((p) => p.account === settings.name && isPaidGrant(card, p.kind)) || own.cycles.some((c) => !c.rewards.earned.isZero())) return undefined;
   const money = own.cycles.map((c) => cycleMoney(card, c.plan, c)).filter((m) => m !== undefined);
   const total = sum(money.map((m) => m.total));
   if (money.length === 0 || total.isZero()) return undefined;

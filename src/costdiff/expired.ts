@@ -13,7 +13,9 @@ const INCLUDED = "included";
 interface Lapse {
   kind: string;
   credits: Decimal;
-  /** What the credits cost at the credit price they were bought at; undefined for a kind not bought, or where the card prices no credits. */
+  /** Bought, by the rule of the version the cycle ended on (isPaidGrant): not given by the plan, nor given free (paid: false). */
+  paid: boolean;
+  /** What the credits cost at the credit price they were bought at (0 for a kind given); undefined where the card prices no credits. */
   worth: Decimal | undefined;
 }
 
@@ -69,12 +71,16 @@ export function lapses(card: RateCard, cycle: CycleStatement, carried: Decimal |
   // The grant kinds the replay applies: a set of versions takes them from its earliest (versions.ts cardVersions), so
   // a later version's expiry is not what the credits lapsed by; unmeasured.ts names such a change.
   const rules = new Map([...card.grantKinds].map(([kind, k]) => [kind, expiryText(k.expires)]));
+  // Whether bought, as the cycle's money counts its credits bought: by the version it ended on (cycle-money.ts).
+  const inForce = versionOf(card, cycle.version);
   return {
     rules,
     lapses: cycle.grants.map((g) => {
       const ends = g.kind === INCLUDED && card.grantKinds.get(g.kind)?.expires.kind === "cycle_end";
       const credits = ends ? g.expired.plus(g.closing) : g.expired;
-      return { kind: g.kind, credits, worth: priced && isPaidGrant(g.kind) ? lapsedWorth(card, cycle, credits, carried) : undefined };
+      const paid = isPaidGrant(inForce, g.kind);
+      // Credits given cost the customer nothing: worth 0 where credits are priced, so that a kind a change makes free is compared with what it was worth bought.
+      return { kind: g.kind, credits, paid, worth: !priced ? undefined : paid ? lapsedWorth(card, cycle, credits, carried) : ZERO };
     }),
   };
 }
@@ -116,7 +122,8 @@ export function expiredRows(cycle: { account: string; start: Instant; end: Insta
     if (rule.old === rule.new) return [];
     const credits = { old: sum(o, kind, (l) => l.credits), new: sum(n, kind, (l) => l.credits) };
     if (credits.old.eq(credits.new)) return [];
-    const paid = isPaidGrant(kind);
+    // Paid under either card: a loss of what was bought under one of them (a change may make a kind free, paid: false).
+    const paid = [...o.lapses, ...n.lapses].some((l) => l.kind === kind && l.paid);
     const priced = [...o.lapses, ...n.lapses].every((l) => l.kind !== kind || l.worth !== undefined);
     const worth = paid && priced ? { old: sum(o, kind, (l) => l.worth), new: sum(n, kind, (l) => l.worth) } : undefined;
     return [{ ...cycle, kind, paid, rule, ...credits, worth }];

@@ -1,6 +1,6 @@
 import type { CycleStatement, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
+import { creditsBoughtIn, cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
 import { versionOf } from "../ratecard/plan-fee.js";
 import { INCLUDED, type Expiry, type RateCard } from "../ratecard/types.js";
 import { Zone, type Instant } from "../time.js";
@@ -186,8 +186,9 @@ function shorter(was: Expiry, is: Expiry): boolean {
   return false;
 }
 
-const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
-  grants.reduce((sum, g) => (isPaidGrant(g.kind) ? sum.plus(g.consumed) : sum), ZERO);
+/** The credits a cycle drew from paid grants, by the rule of the version it ended on, as its money counts them bought (cycle-money.ts). */
+const paidDrawn = (card: RateCard, grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
+  grants.reduce((sum, g) => (isPaidGrant(card, g.kind) ? sum.plus(g.consumed) : sum), ZERO);
 
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 /** `between` is called after each account (the heap watch's check, as compareStatements'). */
@@ -208,9 +209,10 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
       for (const c of cycles) {
         const key = JSON.stringify([account.account, c.start]);
         const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined }, lapses: { old: undefined, new: undefined }, expired: [] };
-        row.creditPrice[side] = versionOf(rateCard, c.version).creditPrice;
+        const inForce = versionOf(rateCard, c.version);
+        row.creditPrice[side] = inForce.creditPrice;
         if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
-        row.paidDrawn[side] = paidDrawn(c.grants);
+        row.paidDrawn[side] = paidDrawn(inForce, c.grants);
         // Every plan in force over the cycle, not its last alone: a plan changed from late in the cycle had its quota
         // and overage price exercised before (red62 F5: Free's overage, billed, was said reached by no cycle).
         const plans = plansOver(c);
@@ -219,7 +221,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         const overageUnder = c.overage.requests.gt(0) ? (c.overage.billedUnder ?? [{ plan: c.plan, version: c.version }]) : [];
         for (const { plan } of overageUnder) exercised.overage.add(plan);
         // Credits billed past zero (when_exhausted: overage) are billed at the credit price too.
-        const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0)) || c.overage.credits !== undefined;
+        const bought = creditsBoughtIn(rateCard, c).gt(0) || c.overage.credits !== undefined;
         if (bought) exercised.bought = true;
         const held = c.grants.filter((g) => g.opening.gt(0) || g.granted.gt(0)).map((g) => g.kind);
         for (const kind of held) exercised.kinds.add(kind);

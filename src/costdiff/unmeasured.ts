@@ -170,6 +170,8 @@ function restricts(c: CardChange): boolean {
   if (top === "meters" && PRICE_SETTINGS.includes(setting ?? "")) return false;
   if (top === "credit_price" || (top === "plans" && (isAllowance(keys) || setting === "price" || (setting === "quota" && keys[3] === "overage_price")))) return false;
   if (c.change === "added" && c.what !== "setting") return false;
+  // A grant kind made free (paid: false) gives its credits for nothing; made paid again, it bills them as bought.
+  if (top === "grant_kinds" && setting === "paid") return c.old === "false" && c.new !== "false";
   // A plan's gate removed lets more through; its grace or one-time credits removed give less.
   if (c.change === "removed") return !(top === "plans" && setting === "only");
   if (top === "plans" && setting === "only") return c.change === "added" || listOf(c.old).some((v) => !listOf(c.new).includes(v));

@@ -164,7 +164,7 @@ export abstract class AccountRuns extends ReplayState {
     const last = this.lastSpan;
     const span = last.index === index && last.start === start && last.end === end ? last : (this.lastSpan = { index, start, end });
     const lines = run.cycle?.linesAtClose ?? 0;
-    run.cycle = new OpenCycle(span, { allowance, plan }, opening, this.counting, this.scale);
+    run.cycle = new OpenCycle(span, { allowance, plan }, opening, this.grantRules, this.scale);
     run.cycle.makeRoom(lines);
     run.cycle.version = this.version;
     if (ended) run.cycle.endedAt = ends;

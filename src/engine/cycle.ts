@@ -1,7 +1,7 @@
 import { levelsCrossed, NO_LEVELS_CROSSED } from "./levels-crossed.js";
 import { amountsSum, Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
-import { isPaidGrant } from "../ratecard/cycle-money.js";
+import type { GrantRules } from "./grant-rules.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection } from "./types.js";
 import { add, min, NO_CREDITS, NO_ROOM, sub, type Credits, type Scale } from "./credits.js";
@@ -30,7 +30,7 @@ interface CycleTerms {
   readonly plan: Plan;
   readonly allowanceCredits: Credits;
   readonly opening: readonly { kind: string; credits: Credits }[];
-  readonly counting: ReadonlySet<string>;
+  readonly kinds: GrantRules;
   readonly scale: Scale;
   /** Each pool's grace buffer in credits, worked out at its first use: a share of the allowance on the plan, the same for every cycle on these terms. */
   readonly graceLimits: Map<string, Credits>;
@@ -43,7 +43,7 @@ const LAST_TERMS = new WeakMap<Scale, CycleTerms>();
 
 function cycleTerms(terms: Omit<CycleTerms, "allowanceCredits" | "lowBalance" | "graceLimits">): CycleTerms {
   const last = LAST_TERMS.get(terms.scale);
-  if (last !== undefined && last.allowance === terms.allowance && last.plan === terms.plan && last.opening === terms.opening && last.counting === terms.counting) return last;
+  if (last !== undefined && last.allowance === terms.allowance && last.plan === terms.plan && last.opening === terms.opening && last.kinds === terms.kinds) return last;
   const made = { ...terms, allowanceCredits: terms.scale.of(terms.allowance), lowBalance: { level: undefined, credits: NO_CREDITS }, graceLimits: new Map() };
   LAST_TERMS.set(terms.scale, made);
   return made;
@@ -141,10 +141,10 @@ export class OpenCycle extends CycleLines {
     this.recorded().quotaUsed = used;
   }
 
-  constructor(span: CycleSpan, terms: { allowance: Decimal; plan: Plan }, opening: readonly { kind: string; credits: Credits }[], counting: ReadonlySet<string>, scale: Scale) {
+  constructor(span: CycleSpan, terms: { allowance: Decimal; plan: Plan }, opening: readonly { kind: string; credits: Credits }[], kinds: GrantRules, scale: Scale) {
     super();
     this.span = span;
-    this.terms = cycleTerms({ allowance: terms.allowance, plan: terms.plan, opening, counting, scale });
+    this.terms = cycleTerms({ allowance: terms.allowance, plan: terms.plan, opening, kinds, scale });
   }
 
   /** The end the plan lapsed at (red team, stop 37: a later end set at the cycle's end hid it); undefined once given back. */
@@ -172,7 +172,7 @@ export class OpenCycle extends CycleLines {
   retarget(plan: Plan, allowance: Decimal, at: Instant): void {
     const terms = this.terms;
     if (plan.key !== terms.plan.key) (this.recorded().planFrom ??= [{ plan: terms.plan.key, from: this.start }]).push({ plan: plan.key, from: at });
-    this.terms = cycleTerms({ allowance, plan, opening: terms.opening, counting: terms.counting, scale: terms.scale });
+    this.terms = cycleTerms({ allowance, plan, opening: terms.opening, kinds: terms.kinds, scale: terms.scale });
     this.levelCache = undefined;
   }
 
@@ -222,7 +222,7 @@ export class OpenCycle extends CycleLines {
     const after = before === undefined ? amount : grant !== undefined && before === grant.was ? grant.now : add(before, amount);
     this.setConsumed(kind, after);
     // Credits toward the allowance that equal the kind's (one kind counts, as with most cards) are the same bigint, not another made each debit.
-    if (this.terms.counting.has(kind)) this.towardAllowance = this.towardAllowance === (before ?? NO_CREDITS) ? after : add(this.towardAllowance, amount);
+    if (this.terms.kinds.counting.has(kind)) this.towardAllowance = this.towardAllowance === (before ?? NO_CREDITS) ? after : add(this.towardAllowance, amount);
   }
 
   /** The credits a kind gave this cycle, undefined for a kind that gave none; looked up by a loop, as a debit calls it and a callback would be made each time. */
@@ -267,7 +267,7 @@ export class OpenCycle extends CycleLines {
   recordRefund(allocation: Allocation, fromUncovered: Credits, billedAt?: Decimal): void {
     for (const [kind, amount] of allocation) {
       this.setConsumed(kind, sub(this.consumedOf(kind) ?? NO_CREDITS, amount));
-      if (this.terms.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
+      if (this.terms.kinds.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
     this.uncovered = sub(this.uncovered, fromUncovered);
     // A refund of a pool that bills past zero gives back its billed credits first (red56 F2: a disk freed left a free
@@ -303,8 +303,9 @@ export class OpenCycle extends CycleLines {
     const records = this.recorded();
     const granted = (records.grantedKinds ??= new Map());
     granted.set(kind, (granted.get(kind) ?? ZERO).plus(amount));
-    // Bought at the version in force now, not the cycle's last (red team, stop 37: credits bought on Nov 5 at 0.01 billed at 0.02).
-    if (this.version !== undefined && isPaidGrant(kind)) {
+    // Bought at the version in force now, not the cycle's last (red team, stop 37: credits bought on Nov 5 at 0.01 billed
+    // at 0.02); by that version's rule too: a kind it gives free (paid: false) is no purchase.
+    if (this.version !== undefined && this.terms.kinds.bought(this.version, kind)) {
       const bought = (records.boughtIn ??= new Map());
       bought.set(this.version, (bought.get(this.version) ?? ZERO).plus(amount));
     }

@@ -1,4 +1,4 @@
-import { Decimal, ZERO } from "../money.js";
+import { Decimal } from "../money.js";
 import { GroupTargets, TargetGroups } from "./target-groups.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { cardNamedValues, type NamedValues } from "../ratecard/condition-values.js";
@@ -10,8 +10,8 @@ import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { RowSource } from "./rows.js";
 import { CellItems } from "./keys.js";
 import { LedgerOut } from "./ledger-out.js";
-import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent } from "./types.js";
-import { isPaidGrant } from "../ratecard/cycle-money.js";
+import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent } from "./types.js";
+import { grantRules, type GrantRules } from "./grant-rules.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
@@ -239,8 +239,8 @@ export abstract class ReplayState {
   protected book: PriceBook;
   /** The values the card (every version) names for each dimension: none is a near miss of a condition's (PriceBook.checkConditions). */
   protected readonly namedValues: NamedValues;
-  /** Grant kinds whose consumption moves the allowance's percentage. */
-  protected readonly counting: ReadonlySet<string>;
+  /** Grant kinds whose consumption moves the allowance's percentage, and whether a grant under a version was bought. */
+  protected readonly grantRules: GrantRules;
   protected readonly scale: Scale;
   protected readonly units: Units;
   /** Where the ledger's entries go, when one is asked for. */
@@ -293,7 +293,7 @@ export abstract class ReplayState {
     this.namedValues = cardNamedValues(card);
     this.book = new PriceBook(this.namedValues);
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
-    this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
+    this.grantRules = grantRules(card);
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
     if (setup.through !== undefined) this.lastInstant = setup.through;
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
@@ -476,25 +476,4 @@ function creditDigits(card: RateCard, setup: ReplaySetup): number {
     for (const share of terms.plan.grace.values()) need(share.mul(terms.allowance));
   }
   return digits;
-}
-
-/**
- * An account's statement, as a creator only where a reward alone made it: the account file does not name it and it
- * has no usage, refusal or purchase of its own. Its rewards are shown; it has no subscription in the file, so each
- * cycle is one the plan did not run in (`subscriptionEnd` at its start: no fee, no included credits, as planBilled
- * reads it in the statement, reconcile and diff), where the top-level plan's fee was billed to a customer no one
- * named (red team, stop 38: two invented 20 USD subscriptions beside one customer's).
- */
-export function creatorOnly(statement: AccountStatement, { madeByReward, own }: { madeByReward: boolean; own: boolean }): AccountStatement {
-  if (!madeByReward) return statement;
-  const cycles = statement.cycles;
-  if (own) return { account: statement.account, plan: statement.plan, cycles };
-  // No purchase names it: a paid grant granted in its cycles is a recurring grant of the terms it is not on (red61b F3).
-  return {
-    account: statement.account,
-    plan: statement.plan,
-    rewardsOnly: true,
-    // On no plan, no version's allowance reached it either: a switch's resize made in its run is not shown (red62c F2).
-    cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind) && g.granted.isZero()), subscriptionEnd: c.start, timeline: [], plans: [] })),
-  };
 }

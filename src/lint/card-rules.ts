@@ -42,6 +42,7 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   unusedPoolsAndCategories(subject.card, report);
   thresholds(subject.doc, report);
   grantKinds(subject, report);
+  giftKinds(subject.card, report);
   identity(subject, report);
   return findings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
 }
@@ -195,6 +196,26 @@ function grantKinds(subject: CardSubject, report: Report): void {
   for (const kind of subject.card.grantKinds.keys()) {
     if (kind === INCLUDED || tested.kinds.has(kind)) continue;
     report("warning", "unused-grant-kind", ["grant_kinds", kind], `grant kind ${shown(kind)} is never granted by an account in ${subject.testsFile}: its burn order and expiry are untested`, `add a case whose account has grants: [{ kind: ${kind}, ... }]`);
+  }
+}
+
+/**
+ * Words a grant kind is named by when its credits are given, not sold. Flowly's `bonus` is not one: its bonus credits
+ * are bought on sale. A whole key or one of its `_` parts (`goodwill_credit`), never a part of a word (`promotional`);
+ * a key is lower case letters, digits and `_` (schema.ts KEY), so no `-` or capital needs reading.
+ */
+const GIFT_WORDS: ReadonlySet<string> = new Set(["promo", "promotion", "goodwill", "gift", "trial", "referral", "free", "courtesy", "compensation", "welcome", "signup", "loyalty"]);
+
+/**
+ * A kind named as a gift, whose `paid:` the card leaves to the default: billed at credit_price as credits bought
+ * (newcomer72a H1: a goodwill promo of 300 credits billed 3.60, with no word). A warning, a guess from a name: a kind
+ * meant as sold says `paid: true`, and --strict fails on it until then.
+ */
+function giftKinds(card: RateCard, report: Report): void {
+  for (const kind of card.grantKinds.values()) {
+    if (kind.paid !== undefined || !kind.key.split("_").some((part) => GIFT_WORDS.has(part))) continue;
+    const billed = card.creditPrice === undefined ? "counted as credits bought at no credit_price, which leaves a cycle's money total unknown" : `billed at credit_price (${card.creditPrice.toFixed()} ${card.currency} a credit) as credits bought`;
+    report("warning", "gift-kind-billed", ["grant_kinds", kind.key], `grant kind ${shown(kind.key)} reads as given free, but the card does not say paid: its credits are ${billed} in the statement's money, reconcile, diff and simulate`, `a kind given free says paid: false (grant_kinds: { ${kind.key}: { ..., paid: false } }); one sold says paid: true`);
   }
 }
 

@@ -4,8 +4,33 @@ import { cycleFee, versionOf } from "./plan-fee.js";
 import { GIVEN_KINDS } from "./purchases.js";
 import type { RateCard } from "./types.js";
 
-/** A grant the account paid for (any kind a plan does not give: purchases.ts): its credits cost money at the card's credit_price, when bought and when drawn. */
-export const isPaidGrant = (kind: string): boolean => !GIVEN_KINDS.has(kind);
+/**
+ * Whether a grant of the kind was paid for, under the card (the version) that says: its credits cost money at the
+ * card's credit_price, when bought and when drawn. Any kind a plan does not give (purchases.ts) is, unless the card
+ * says `paid: false` of it: credits given free, as a goodwill promo (newcomer72a H1: 300 promo credits were billed
+ * 3.60 as bought). The one statement of the rule: statement money, reconcile, diff, simulate and the engine read it.
+ */
+export function isPaidGrant(card: RateCard, kind: string): boolean {
+  return !GIVEN_KINDS.has(kind) && card.grantKinds.get(kind)?.paid !== false;
+}
+
+/** What creditsBoughtIn reads of a cycle: a statement's, or reconcile's re-cut period's. */
+interface GrantsOf {
+  readonly grants: readonly { kind: string; granted: Decimal }[];
+  readonly boughtIn?: readonly { credits: Decimal }[];
+}
+
+/**
+ * The credits a cycle bought. Of several versions (`cards.versions`), the replay's `boughtIn`: each grant judged by the
+ * version in force when granted, as it is priced (a promo granted while a version gives it free, paid under the
+ * version the cycle ends on, was bought by none). Of one card, its paid grants' (isPaidGrant).
+ */
+export function creditsBoughtIn(cards: RateCard, cycle: GrantsOf): Decimal {
+  if (cards.versions !== undefined) return (cycle.boughtIn ?? []).reduce((sum, b) => sum.plus(b.credits), ZERO);
+  let bought = ZERO;
+  for (const g of cycle.grants) if (isPaidGrant(cards, g.kind)) bought = bought.plus(g.granted);
+  return bought;
+}
 
 /**
  * What a cycle costs in money: the plan's fee (none once the subscription ended, cycleFee), the credits bought at the
@@ -73,8 +98,7 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
   const known = cardMoney(card);
   if (!known.any) return undefined;
   const plan = cycleFee(card, { plan: planKey, start: cycle.start, subscriptionEnd: cycle.subscriptionEnd });
-  let creditsBought = ZERO;
-  for (const g of cycle.grants) if (isPaidGrant(g.kind)) creditsBought = creditsBought.plus(g.granted);
+  const creditsBought = creditsBoughtIn(cards, cycle);
   // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.
   const bought = cycle.boughtIn !== undefined ? boughtMoney(cards, cycle.boughtIn, card) : card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
   const unpriced = cycle.boughtIn !== undefined ? unpricedCredits(cards, cycle.boughtIn) : card.creditPrice === undefined ? creditsBought : ZERO;

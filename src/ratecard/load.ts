@@ -4,6 +4,7 @@ import { decodeYaml } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { cardDimensions, keyBefore, undeclaredReads, type KeyReport } from "./condition-dimensions.js";
 import { cardCodec, type MeterDocument } from "./schema.js";
+import { GIVEN_KINDS } from "./purchases.js";
 import {
   INCLUDED,
   ONETIME,
@@ -34,7 +35,12 @@ export function parseRateCard(source: string, file: string): RateCard {
     priority: g.priority,
     expires: toExpiry(g.expires),
     countsTowardAllowance: g.counts_toward_allowance ?? key === INCLUDED,
+    paid: g.paid,
   }]));
+  // The plan gives these with its fee: neither sold at credit_price nor a gift of their own, so `paid:` would say nothing true.
+  for (const [key, g] of doc.grant_kinds) {
+    if (g.paid !== undefined && GIVEN_KINDS.has(key)) problemAtKey(["grant_kinds", key, "paid"], "paid", `grant kind ${shown(key)} is given by the plan, with its fee: paid: does not apply to it`, `no paid: on a kind the plan gives (${[...GIVEN_KINDS].join(", ")}); paid: false is for a kind the account file grants free, as a promotion`, `paid: ${g.paid}`);
+  }
   if (!grantKinds.has(INCLUDED)) problem(["grant_kinds"], `no ${shown(INCLUDED)} grant kind`, "a grant kind for the plans' allowance", [...grantKinds.keys()].join(", "));
 
   const plans = new Map<string, Plan>();

@@ -20,8 +20,9 @@ export const BOUGHT_KINDS: readonly string[] = [...PURCHASE_KINDS, "bonus"];
 
 /**
  * The grant kinds a plan gives, which cost nothing beyond its price. Every other kind was paid
- * for: sold by the plan (PURCHASE_KINDS), a subscription's top-up (Floopy's), or credits bought on
- * sale (Flowly's bonus): its credits count as bought in a cycle's money (cycle-money.ts).
+ * for, unless the card says `paid: false` of it (a promotion): sold by the plan (PURCHASE_KINDS), a
+ * subscription's top-up (Floopy's), or credits bought on sale (Flowly's bonus): its credits count as
+ * bought in a cycle's money (isPaidGrant, cycle-money.ts). A card refuses `paid:` on these (load.ts).
  */
 export const GIVEN_KINDS: ReadonlySet<string> = new Set(["included", "onetime"]);
 

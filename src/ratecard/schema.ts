@@ -75,7 +75,7 @@ export const cardCodec = record(
     unit: text(),
     categories: dictionary(record({ label: text() }), { keyPattern: KEY, minEntries: 1 }),
     pools: dictionary(record({ label: text(), when_exhausted: oneOf(["block", "grace", "allow", "overage"] as const) }), { keyPattern: KEY, minEntries: 1 }),
-    grant_kinds: dictionary(record({ priority: integer({ min: 0, max: 1000 }), expires: expiry }, { counts_toward_allowance: boolean() }), { keyPattern: KEY, minEntries: 1 }),
+    grant_kinds: dictionary(record({ priority: integer({ min: 0, max: 1000 }), expires: expiry }, { counts_toward_allowance: boolean(), paid: boolean("whether the kind's credits are sold at credit_price (default true for every kind a plan does not give); false: given free, as a promotion, never counted as credits bought. Not on included or onetime, which the plan gives") }), { keyPattern: KEY, minEntries: 1 }),
     plans: dictionary(record({ label: text(), included: decimal({ min: "0" }), price: decimal({ min: "0", description: "money per cycle" }) }, {
       grace: dictionary(share, { keyPattern: KEY }),
       onetime: decimal({ min: "0", description: "credits granted once, at the first cycle, as the onetime grant" }),

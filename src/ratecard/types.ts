@@ -80,6 +80,11 @@ export interface GrantKind {
   expires: Expiry;
   /** Whether consuming it moves the allowance percentage (Fliplet: top-ups do not). */
   countsTowardAllowance: boolean;
+  /**
+   * `paid:` as the card writes it, undefined where it does not: `false` says the kind's credits are given, not sold (a
+   * support engineer's goodwill promo). Read through isPaidGrant (cycle-money.ts), which holds the default.
+   */
+  paid: boolean | undefined;
 }
 
 export interface Plan {

@@ -1,6 +1,6 @@
 import type { Bill, BillCharge } from "../bill/types.js";
 import { CREDITS_BOUGHT, OVERAGE, PLAN_FEE } from "../bill/mapping.js";
-import { isPaidGrant } from "../ratecard/cycle-money.js";
+import { creditsBoughtIn } from "../ratecard/cycle-money.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import { cycleFee, planBilled, versionOf, type FeeCycle } from "../ratecard/plan-fee.js";
@@ -254,7 +254,7 @@ export class Aligner {
 
 /** A cycle's credits bought and their money (none where a version of them gives no credit price); undefined for none bought. */
 function boughtMoney(card: RateCard, cycle: CutStatement["accounts"][number]["cycles"][number]): { credits: Decimal; money: Decimal | undefined } | undefined {
-  const byVersion = cycle.boughtIn ?? [{ version: cycle.version, credits: sumOf(cycle.grants.filter((g) => isPaidGrant(g.kind)).map((g) => g.granted)) }];
+  const byVersion = cycle.boughtIn ?? [{ version: cycle.version, credits: creditsBoughtIn(card, cycle) }];
   let credits = ZERO;
   let money: Decimal | undefined = ZERO;
   for (const b of byVersion) {

@@ -1,6 +1,6 @@
 import type { CycleStatement, GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import { moneyTotal } from "../ratecard/cycle-money.js";
+import { isPaidGrant, moneyTotal } from "../ratecard/cycle-money.js";
 import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
 import { BOUGHT_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
@@ -21,9 +21,12 @@ export interface Purchase {
   lapses?: boolean;
 }
 
-/** The first kind to buy the card declares is the one a simulation buys; undefined when it declares none. */
+/**
+ * The first kind to buy the card declares is the one a simulation buys; undefined when it declares none. A kind some
+ * version gives free (paid: false: Flowly's bonus made a promotion) is no purchase: a plan that runs short cannot buy it.
+ */
 export function cardPurchase(card: RateCard): Purchase | undefined {
-  const kind = BOUGHT_KINDS.find((k) => card.grantKinds.has(k));
+  const kind = BOUGHT_KINDS.find((k) => card.grantKinds.has(k) && (card.versions ?? [card]).every((v) => isPaidGrant(v, k)));
   // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (versionsOn).
   if (kind === undefined) return undefined;
   const price = card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice;

@@ -1,6 +1,7 @@
 import type { ClosedCycleSetup, CycleSpill } from "../../src/engine/closed-cycles.js";
 import { Scale } from "../../src/engine/credits.js";
 import { OpenCycle } from "../../src/engine/cycle.js";
+import { grantRules } from "../../src/engine/grant-rules.js";
 import { Replay } from "../../src/engine/replay.js";
 import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
@@ -46,7 +47,7 @@ export function card(source = TEST_CARD, overrides: Record<string, string> = {})
 
 /** A lone cycle, 0 to 100 ms, on the test card's plan `paid` with its 100 credits included, counted to 6 decimals. */
 export function paidCycle(c: RateCard): OpenCycle {
-  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: c.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: c.plans.get("paid")! }, [], { ...grantRules(c), counting: new Set(["included"]) }, new Scale(6));
 }
 
 /** What a lone cycle's close reads besides its wallet: the card's orders of meters and grant kinds, and terms with no quota or budget. */
