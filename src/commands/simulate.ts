@@ -136,7 +136,7 @@ async function emitUsage(to: EmitUsage, sim: Simulation): Promise<number> {
   }
   // The users' purchases of the usage written, which is not drawn: under --samples the simulation's users were.
   const own = sim.plans[0]!;
-  const users = sim.samples === undefined ? own.accounts : await accountSpend(scenario, usersOn(scenario.card, own.plan), undefined);
+  const users = sim.samples === undefined ? own.accounts : await accountSpend(scenario, usersOn(scenario, own.plan), undefined);
   const account = accountYaml(scenario, own, to.dir, calendar, users);
   await writeAtomically(emitted(to, "account.yaml"), account);
   return Buffer.byteLength(account);

@@ -74,9 +74,9 @@ export interface AccountPlan {
 }
 
 /** The users' accounts on a plan: what they may buy is the card's purchase where the plan, or a version's, sells it. */
-export function usersOn(card: RateCard, plan: Plan): AccountPlan {
-  const purchase = cardPurchase(card);
-  return { plan, purchase: anySells(purchase, [plan], card) ? purchase : undefined };
+export function usersOn(scenario: Pick<Scenario, "card" | "buys">, plan: Plan): AccountPlan {
+  const purchase = cardPurchase(scenario.card, scenario.buys);
+  return { plan, purchase: anySells(purchase, [plan], scenario.card) ? purchase : undefined };
 }
 
 export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: { seed: string; stream: number } | undefined, progress?: SimulationProgress): Promise<AccountSpend | undefined> {

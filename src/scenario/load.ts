@@ -20,6 +20,7 @@ import { planFlagNotes, zeroDrawNotes } from "./notes.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 import { itemComponents } from "./item-components.js";
+import { kindsNote, purchaseKind } from "./purchase-kind.js";
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
@@ -87,6 +88,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
   if (partly !== undefined) throw new UserError(`plan ${shown(planKey)} is not offered by version ${versionNames(partly.missingFrom)} of the card, in force over the simulated cycles`, planAt, `${offered} (every version in force offers it), or a start and cycles that version ${versionNames(partly.offeredBy)} prices alone`, shown(planKey));
   const plan = plans.everywhere.get(planKey);
   if (!plan) throw new UserError(`unknown plan ${shown(planKey)}${planGuess(planKey, plans.everywhere.keys())}`, planAt, offered, shown(planKey));
+  const buys = purchaseKind(card, doc.buys, () => at(["buys"]));
   const within = (text: string, path: (string | number)[]): Instant => {
     const when = instant(text, path);
     if (when < start || when >= horizon) {
@@ -275,11 +277,13 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     timed,
     changes,
     overage: doc.overage ?? false,
+    ...(buys === undefined ? {} : { buys }),
     dailyLimits: doc.daily_limits ?? new Map(),
     warnings: [...fallbackMisses.values(), ...warnings],
     notes: [
       ...(flags.samples ? zeroDrawNotes(populations, (i, j) => at(["populations", i, "per_user", j])) : []),
       ...planFlagNotes(card, { written: plans.everywhere.get(doc.plan), flagged: plan, allowance: doc.allowance }, changes, versionsOn(card, calendar)),
+      ...(doc.buys === undefined ? kindsNote(card, at([])) : []),
     ],
   };
 }

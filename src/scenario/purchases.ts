@@ -2,7 +2,7 @@ import type { CycleStatement, GrantPurchase, Statement } from "../engine/types.j
 import { Decimal, ZERO } from "../money.js";
 import { isPaidGrant, moneyTotal } from "../ratecard/cycle-money.js";
 import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
-import { BOUGHT_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
+import { BOUGHT_KINDS, GIVEN_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { VersionsOn } from "../ratecard/versions.js";
@@ -22,15 +22,26 @@ export interface Purchase {
 }
 
 /**
- * The first kind to buy the card declares is the one a simulation buys; undefined when it declares none. A kind some
- * version gives free (paid: false: Flowly's bonus made a promotion) is no purchase: a plan that runs short cannot buy it.
+ * The kind a simulation buys: the scenario's `buys:`, else the first kind to buy the card declares; undefined when it
+ * declares none. A kind some version gives free (paid: false: Flowly's bonus made a promotion) is no purchase: a plan
+ * that runs short cannot buy it.
  */
-export function cardPurchase(card: RateCard): Purchase | undefined {
-  const kind = BOUGHT_KINDS.find((k) => card.grantKinds.has(k) && (card.versions ?? [card]).every((v) => isPaidGrant(v, k)));
+export function cardPurchase(card: RateCard, buys?: string): Purchase | undefined {
+  const kind = buys ?? buyableKinds(card).find((k) => BOUGHT_KINDS.includes(k));
   // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (versionsOn).
   if (kind === undefined) return undefined;
   const price = card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice;
   return { kind, price, ...((card.versions ?? [card]).some((v) => v.grantKinds.get(kind)?.expires.kind !== "never") ? { lapses: true } : {}) };
+}
+
+/**
+ * The kinds a customer can buy of the card: every kind it declares that no plan gives and that no version gives free,
+ * the kinds of BOUGHT_KINDS first, in its order (the one a simulation buys unasked first), then the card's others.
+ */
+export function buyableKinds(card: RateCard): string[] {
+  const versions = card.versions ?? [card];
+  const declared = [...new Set(versions.flatMap((v) => [...v.grantKinds.keys()]))].filter((k) => !GIVEN_KINDS.has(k) && versions.every((v) => !v.grantKinds.has(k) || isPaidGrant(v, k)));
+  return [...BOUGHT_KINDS.filter((k) => declared.includes(k)), ...declared.filter((k) => !BOUGHT_KINDS.includes(k))];
 }
 
 /** Whether some plan of `plans`, in some version of the card, sells the card's purchase: a plan that does is replayed with purchases too. */

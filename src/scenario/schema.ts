@@ -223,6 +223,7 @@ export const scenarioCodec = record(
     timezone: text({ description: "IANA time zone name; default UTC" }),
     allowance: decimal({ min: "0", description: "overrides the plan's included credits per cycle (negotiated plans)" }),
     overage: boolean("overage billing on every plan compared: requests past a plan's quota go through and are billed in money"),
+    buys: text({ description: "the grant kind the customer buys where a plan runs short: one of the card's kinds to buy (default the first of topup, purchase, pack, addon, bonus it declares)" }),
     daily_limits: dictionary(decimal({ min: "0" }), { keyPattern: /^.+$/, description: "credits per local day per value of the card's daily-limit dimension (a server); * for any other" }),
     populations: list(population),
     schedules: list(schedule),

@@ -340,7 +340,7 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, usersOn(scenario.card, plan), draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, usersOn(scenario, plan), draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
 }
 
@@ -379,7 +379,7 @@ export interface BuyingReplay {
 export async function replayBuying(scenario: Scenario, { plan, own }: Priced, sample: PlanDraws["sample"], report?: (what: string) => SimulationProgress | undefined): Promise<BuyingReplay> {
   const terms = scenarioTerms(scenario, plan, own);
   const changes = own ? scenario.changes : [];
-  const card = cardPurchase(scenario.card);
+  const card = cardPurchase(scenario.card, scenario.buys);
   const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
   const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
   const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report?.(mayBuy ? "without top-ups" : "as is"));

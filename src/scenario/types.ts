@@ -73,6 +73,8 @@ export interface Scenario {
   changes: AccountChange[];
   /** Overage billing on every plan: requests past a quota go through, billed in money. */
   overage: boolean;
+  /** The grant kind bought where a plan runs short, where the scenario names one (`buys:`); else the card's first (cardPurchase). */
+  buys?: string;
   /** Credits per local day per value of the card's daily-limit dimension. */
   dailyLimits: ReadonlyMap<string, Decimal>;
   /** Said on standard error before the run: what the scenario's numbers do that its reader may not expect. */

@@ -240,7 +240,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   };
   // What buying cannot lift (a quota, a gate), per cycle, where a cycle that sells top-ups still refuses: in
   // a cycle that sells none, "Refused" already says it, as the note on such plans does.
-  const kind = purchaseWords(cardPurchase(card)?.kind);
+  const kind = purchaseWords(cardPurchase(card, sim.scenario.buys)?.kind);
   const buying = <T>(cells: T[]): T[] => (p.purchase !== undefined && p.cycles.some((c) => c.topupsSoldAt !== undefined && c.rejectedBuying.length > 0) ? cells : []);
   // Grouped like every other number of the table: 1,060.60%.
   // A plan with no allowance in any cycle (Floopy's) has no share to show: the column makes room for the others.
