@@ -124,7 +124,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
   if (result.own && scenario.changes.length > 0) {
     lines.push("changes:");
     for (const { at, change } of scenario.changes) {
-      const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : `subscription_end: "${formatInstant(change.end)}"`;
+      const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : change.kind === "subscription_end" ? `subscription_end: "${formatInstant(change.end)}"` : "cancel_scheduled: true";
       lines.push(`  - { at: "${formatInstant(at)}", ${value} }`);
     }
   }
