@@ -12,6 +12,7 @@ import type { IdScreen } from "../engine/event-ids.js";
 import { idleOverageWarning } from "./idle-overage.js";
 import { keysAfterAccounts } from "./keys-after-accounts.js";
 import { planFlagNote } from "./plan-flag-note.js";
+import { unownedEntriesWarning } from "./unowned-grants.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -198,7 +199,8 @@ export function accountWarnings(account: AccountFile | undefined, flags: Account
   const overage = account === undefined ? undefined : idleOverageWarning(account, settings, card);
   const plan = planFlagNote(account, flags);
   const slipped = keysAfterAccounts(account, settings.name);
-  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage]), ...(plan === undefined ? [] : [plan]), ...(slipped === undefined ? [] : [slipped])];
+  const unowned = unownedEntriesWarning(account, settings.name);
+  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...[overage, plan, slipped, unowned].filter((w) => w !== undefined)];
 }
 
 /**
