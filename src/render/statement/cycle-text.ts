@@ -113,7 +113,8 @@ export class CycleText {
 
 /** Nothing uncovered, no overage, no quota, never short: what `quiet` writes. */
 function isQuiet(c: CycleStatement): boolean {
-  return c.quota === undefined && c.exhaustedAt === undefined && c.uncovered.isZero() && c.overage.amount.isZero() && c.overage.requests.isZero();
+  // Overage credits written (a pool that bills past zero), even 0, are not the quiet text, which has none: json.ts writes them.
+  return c.quota === undefined && c.exhaustedAt === undefined && c.uncovered.isZero() && c.overage.amount.isZero() && c.overage.requests.isZero() && c.overage.credits === undefined;
 }
 
 /** No rejections, thresholds, duplicates, budgets, alerts nor rewards: what UNEVENTFUL writes. */
