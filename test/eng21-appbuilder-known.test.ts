@@ -33,7 +33,7 @@ function logs(rows: readonly Row[]): { csv: string; events: string; dir: string 
   const dir = mkdtempSync(join(tmpdir(), "burnrate-eng21-appbuilder-"));
   const csv = join(dir, "usage.csv");
   writeFileSync(csv, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output}`)].join("\n") + "\n");
-  writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\naccount: alice\nplan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bob: { plan: standard }\ngrants:\n  - { kind: pack, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
+  writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\naccount: alice\nplan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bob: { plan: standard }\ngrants:\n  - { kind: pack, amount: 100000, at: "2026-11-01T00:00:00Z", account: alice }\n`);
   const events = join(dir, "events.csv");
   writeFileSync(events, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens,note", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output},"a,\r b"`)].join("\n") + "\n");
   writeFileSync(`${events}.mapping.yaml`, "ignore_columns: [note]\n");

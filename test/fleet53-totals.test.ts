@@ -54,7 +54,7 @@ describe("a statement of several accounts ends with their totals by period", () 
 
   it("splits a period's money into fees and credits bought, which add up to its total", async () => {
     // acme buys a top-up of 150 credits in November at Fliplet's 0.01 USD a credit: 1.50 USD beside the 18 of fees.
-    const r = await statement("table", USAGE, [], "accounts:\n  beta: { plan: free }\ngrants:\n  - { kind: topup, amount: 150, at: 2026-11-05T00:00:00Z }\n");
+    const r = await statement("table", USAGE, [], "accounts:\n  beta: { plan: free }\ngrants:\n  - { kind: topup, amount: 150, at: 2026-11-05T00:00:00Z, account: acme }\n");
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const rows = r.stdout.split("\n").filter((line) => line.startsWith("  2026-11-01 to 2026-11-30  "));
     // The totals' row (its money 19.50), then the money's: 18.00 + 1.50 + 0.00 = 19.50.

@@ -27,7 +27,7 @@ describe("a grant to an account named nowhere else", () => {
   });
 
   it("is not told for the file's own account, an entry of accounts:, or a typo already warned of", async () => {
-    const r = await statement('  - { kind: topup, amount: 100, at: "2026-11-03T00:00:00Z" }\n  - { kind: topup, amount: 100, at: "2026-11-03T00:00:00Z", account: beta }\n');
+    const r = await statement('  - { kind: topup, amount: 100, at: "2026-11-03T00:00:00Z", account: acme }\n  - { kind: topup, amount: 100, at: "2026-11-03T00:00:00Z", account: beta }\n');
     expect([r.code, r.stderr]).toEqual([0, ""]);
     // bета is one typo from beta: warned of as a lookalike (grant), and not noted again.
     const typo = await statement('  - { kind: topup, amount: 100, at: "2026-11-03T00:00:00Z", account: betta }\n');

@@ -67,7 +67,7 @@ describe("an account file of customers and the file's own account (newcomer60 M3
   });
 
   it("is not told where it bought credits of its own (a prepaid customer), nor where its plan costs nothing", async () => {
-    const prepaid = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}grants:\n  - { kind: topup, amount: 100, at: "2026-09-01T00:00:00Z" }\n`);
+    const prepaid = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}grants:\n  - { kind: topup, amount: 100, at: "2026-09-01T00:00:00Z", account: reseller }\n`);
     expect([prepaid.code, prepaid.stderr]).toEqual([0, ""]);
     // 9 USD and 100 credits at Fliplet's 0.01 USD.
     expect(accounts(prepaid.stdout)).toContainEqual(["reseller", ["10"]]);
@@ -139,7 +139,7 @@ describe("an account file of customers and the file's own account (newcomer60 M3
   });
 
   it("F6: a grant given free (not bought) does not make the own account a customer: still noted", async () => {
-    const run = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}grants:\n  - { kind: included, amount: 1, at: "2026-09-01T00:00:00Z" }\n`);
+    const run = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}grants:\n  - { kind: included, amount: 1, at: "2026-09-01T00:00:00Z", account: reseller }\n`);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(idle("reseller", "9.00"));
   });

@@ -31,6 +31,7 @@ const count = fc.oneof(fc.nat({ max: 1_000_000 }), fc.double(), fc.constantFrom(
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const few = <T>(arb: fc.Arbitrary<T>, maxLength = 3) => fc.array(arb, { maxLength });
 const location = fc.record({ file: text, line: fc.nat(), column: fc.nat() });
+const waiting = fc.record({ change: fc.constantFrom("plan" as const, "allowance" as const), to: text, appliesAt: instant, origin: location });
 
 const line: fc.Arbitrary<StatementLine> = fc.record({
   meter: text,
@@ -72,13 +73,15 @@ const cycle: fc.Arbitrary<CycleStatement> = fc.record({
   exhaustedAt: maybe(instant),
   timeline: few(fc.record({
     at: instant,
-    change: fc.constantFrom("plan", "overage", "allowance", "subscription_end"),
+    change: fc.constantFrom("plan", "overage", "allowance", "subscription_end", "cancel_scheduled"),
     from: text,
     to: text,
     granted: decimal,
     removed: decimal,
     appliesAt: maybe(instant),
-  }).chain((t) => maybe(decimal).map((capped) => (capped === undefined ? t : { ...t, capped })))),
+  }).chain((t) => maybe(decimal).map((capped) => (capped === undefined ? t : { ...t, capped })))
+    // A cancellation's change taken back, and a re-statement's change still waiting (newcomer72a H2).
+    .chain((t) => fc.tuple(maybe(waiting), maybe(waiting)).map(([tookBack, stillWaits]) => ({ ...t, ...(tookBack === undefined ? {} : { tookBack }), ...(stillWaits === undefined ? {} : { stillWaits: { ...stillWaits, restatedAt: stillWaits.origin } }) })))),
   plans: few(fc.record({ plan: text, from: instant, to: instant })),
   plan: fc.constantFrom("free", "pro", "team", "unknown"),
   // The subscription's end, where it falls before the cycle's end (stop 37): both writers say it, and the fee follows it.

@@ -12,6 +12,7 @@ import type { IdScreen } from "../engine/event-ids.js";
 import { idleOverageWarning } from "./idle-overage.js";
 import { keysAfterAccounts } from "./keys-after-accounts.js";
 import { planFlagNote } from "./plan-flag-note.js";
+import { unownedEntriesWarning } from "./unowned-grants.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -25,11 +26,14 @@ const changeFields = {
   overage: boolean("switch overage billing on or off"),
   allowance: decimal({ min: "0", description: "a renegotiated allowance: included credits per cycle from now on" }),
   subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant, and the plan with it: no fee or included credits after it, add-ons capped at it expire then" }),
+  cancel_scheduled: boolean("true: take back every change of the account waiting for the cycle's end (a downgrade under next_cycle, an allowance cut); the terms in force stay"),
 };
-const changeDescription = "a dated change of the account's terms: exactly one of plan, overage, allowance, subscription_end";
+/** The keys of which a change writes exactly one: what it changes. */
+const CHANGE_KINDS = ["plan", "overage", "allowance", "subscription_end", "cancel_scheduled"] as const;
+const changeDescription = `a dated change of the account's terms: exactly one of ${CHANGE_KINDS.join(", ")}`;
 const changesOf = (account: boolean) =>
   list(record({ at: INSTANT_TEXT }, account ? { ...changeFields, account: text({ description: "whose terms change, in a log with many accounts (default: the account file's)" }) } : changeFields, changeDescription), {
-    description: "dated changes of the plan, overage billing, allowance or subscription end, in time order (SPEC 7)",
+    description: "dated changes of the plan, overage billing, allowance or subscription end, or the cancellation of those waiting for the cycle's end, in time order (SPEC 7)",
   });
 
 /** Changes as a tests file's case may add them to its account (cardtest). */
@@ -195,7 +199,8 @@ export function accountWarnings(account: AccountFile | undefined, flags: Account
   const overage = account === undefined ? undefined : idleOverageWarning(account, settings, card);
   const plan = planFlagNote(account, flags);
   const slipped = keysAfterAccounts(account, settings.name);
-  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage]), ...(plan === undefined ? [] : [plan]), ...(slipped === undefined ? [] : [slipped])];
+  const unowned = unownedEntriesWarning(account, settings.name);
+  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...[overage, plan, slipped, unowned].filter((w) => w !== undefined)];
 }
 
 /**
@@ -326,14 +331,16 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const anchorDated = anchorText !== undefined && DATE_ALONE.test(anchorText.trim()) ? { anchorDated: true as const } : {};
   return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(doc.account === undefined ? { unnamed: { name, inFile: account !== undefined } } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), ...(overageUnsaid === undefined ? {} : { overageUnsaid }), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
 
-  type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
+  type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; cancel_scheduled?: boolean; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {
     return list.map((c, i): AccountChange => {
       const where = [...path, i];
-      const given = (["plan", "overage", "allowance", "subscription_end"] as const).filter((k) => c[k] !== undefined);
+      const given = CHANGE_KINDS.filter((k) => c[k] !== undefined);
       if (given.length !== 1) {
-        throw new UserError(given.length === 0 ? "a change that changes nothing" : "a change of more than one thing", here(where), "exactly one of plan, overage, allowance, subscription_end (one entry each)", given.length === 0 ? "none" : given.join(", "));
+        throw new UserError(given.length === 0 ? "a change that changes nothing" : "a change of more than one thing", here(where), `exactly one of ${CHANGE_KINDS.join(", ")} (one entry each)`, given.length === 0 ? "none" : given.join(", "));
       }
+      // A cancellation that cancels nothing is an entry left behind, not a change to replay.
+      if (c.cancel_scheduled === false) throw new UserError("cancel_scheduled: false cancels nothing", here([...where, "cancel_scheduled"]), "cancel_scheduled: true to take back what waits for the cycle's end, or remove the entry", "false");
       const account = c.account ?? owner;
       if (c.account !== undefined && !accounts.has(c.account)) {
         throw new UserError(`change for unknown account ${shown(c.account)}${planGuess(c.account, accounts.keys())}`, here([...where, "account"]), `one of ${[...accounts.keys()].map((a) => shown(a)).join(", ")} (the account file's account:, or a key of accounts:)`, shown(c.account));
@@ -344,6 +351,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
       if (c.plan !== undefined) return { at, account, origin, change: { kind: "plan", plan: planOf(c.plan, here([...where, "plan"])) } };
       if (c.overage !== undefined) return { at, account, origin, change: { kind: "overage", on: c.overage } };
       if (c.allowance !== undefined) return { at, account, origin, change: { kind: "allowance", allowance: c.allowance } };
+      if (c.cancel_scheduled !== undefined) return { at, account, origin, change: { kind: "cancel_scheduled" } };
       const end = instant(c.subscription_end!, here([...where, "subscription_end"]));
       // An end before the change would lapse credits at an instant already replayed (even before the anchor), out of time order.
       if (end < at) throw new UserError("subscription end before its change", here([...where, "subscription_end"]), `an instant on or after the change's ${formatInstant(at)}`, c.subscription_end!);

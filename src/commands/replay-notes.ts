@@ -12,6 +12,7 @@ import { spilloverNote } from "./spillover-note.js";
 import { exportEndNote } from "./export-end-note.js";
 import { ownAccountNote, unnamedChangesNote } from "./own-account-note.js";
 import { lateChangesNote } from "./late-changes-note.js";
+import { waitingNotes } from "./waiting-note.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { freeEventsWarnings } from "./free-events-warning.js";
 import type { Period } from "../render/statement/period.js";
@@ -63,6 +64,7 @@ export class ReplayNotes {
       ...noValueIdWarnings(result),
       ...fallbackWarnings(card, result),
       ...freeEventsWarnings(card, result),
+      ...waitingNotes(settings, result),
       ...limitKeyMisses(card, settings, result, skipped.fallbacks.values()).map(limitKeyWarning),
     ];
     for (const note of notes) if (note !== undefined) told.say(visibleLines(note));

@@ -5,9 +5,9 @@ import { PURCHASE_KINDS, sells } from "../ratecard/purchases.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS, type Credits } from "./credits.js";
 import { PriceBook } from "./pricing.js";
-import type { AccountChange, AccountTerms, GrantPurchase, Statement, TimelineEntry } from "./types.js";
+import type { AccountChange, AccountTerms, GrantPurchase, Statement, TimelineEntry, WaitingChange } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
-import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
+import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, waitingChange, waitingText, type TimelineItem } from "./timeline.js";
 import { AccountRuns, outlivesCycle } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 import { endsWithSubscription } from "./subscription-end.js";
@@ -202,6 +202,7 @@ export abstract class TimelineApplication extends AccountRuns {
    * waits for the next cycle or removes included credits now.
    */
   protected changeTerms(c: AccountChange): void {
+    if (c.change.kind === "cancel_scheduled") return this.cancelScheduled(c);
     if (this.opensFirstCycle(c)) return;
     const run = this.run(c.account);
     this.advance(run, c.at - 1);
@@ -236,8 +237,13 @@ export abstract class TimelineApplication extends AccountRuns {
     // (red team, stop 37: an allowance restated after a downgrade was asked cancelled the downgrade).
     const otherPlanWaits = run.pending !== undefined && run.pending.plan.key !== before.plan.key;
     const replaces = c.change.kind === "plan" ? !restated : c.change.kind === "allowance" && !otherPlanWaits;
+    const waited = this.waited.get(run.id);
+    if (replaces && run.pending !== undefined && waited !== undefined) waited.ended = `was replaced by the change at ${formatLocation(c.origin)}`;
     if (replaces) run.pending = undefined;
     else if (!restated && !(c.change.kind === "allowance" && otherPlanWaits) && run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
+    // A plan named again (or an allowance agreed beside a downgrade waiting) leaves what waits: said with the change, as
+    // "at once" alone read as if the downgrade were undone (newcomer72a H2).
+    if (run.pending !== undefined && waited !== undefined && (restated || (c.change.kind === "allowance" && otherPlanWaits))) entry.stillWaits = { ...waited.waiting, restatedAt: c.origin };
     if (newCycle) {
       run.terms = after;
       this.advance(run, c.at);
@@ -250,6 +256,7 @@ export abstract class TimelineApplication extends AccountRuns {
     // At the start of the first cycle (already open) the next cycle is this one: a downgrade applies at once.
     if (direction < 0 && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
       run.pending = after;
+      this.waited.set(run.id, { waiting: waitingChange(before, after, cycle.end, c.origin) });
       cycle.note({ ...entry, appliesAt: cycle.end });
       return;
     }
@@ -270,6 +277,33 @@ export abstract class TimelineApplication extends AccountRuns {
     // A smaller allowance (or credits removed) may put the cycle past warning levels, or below the low-balance
     // level, with no charge: they are reached at the change, not at the next charge paid (if any is).
     this.afterCharge(run, { amount: NO_CREDITS, at: c.at });
+  }
+
+  /**
+   * Each account's latest change that waited for a cycle's end, and, where something ended its wait before it applied
+   * (a change that replaced it, a cancellation), what: a cancellation that finds nothing waiting says what became of it.
+   */
+  private readonly waited = new Map<string, { waiting: WaitingChange; ended?: string }>();
+
+  /**
+   * `cancel_scheduled: true` takes back what waits for the cycle's end, and the terms in force stay (newcomer72a H2: a
+   * customer who changed their mind about a downgrade could not say so, as a plan named again changes nothing by
+   * design). At a cycle's start it is taken back before the cycle opens on it, as a change there opens the cycle.
+   * With nothing waiting it is refused, saying what became of the last change that waited.
+   */
+  private cancelScheduled(c: AccountChange): void {
+    const run = this.run(c.account);
+    this.advance(run, c.at - 1);
+    const waited = this.waited.get(run.id);
+    if (run.pending === undefined || waited === undefined) {
+      const last = waited === undefined ? "no downgrade or allowance cut waited before it" : `${waitingText(waited.waiting)} (${formatLocation(waited.waiting.origin)}) ${waited.ended ?? `applied at ${formatInstant(waited.waiting.appliesAt)}`}, before this`;
+      throw new UserError("cancel_scheduled with nothing waiting for the cycle's end", c.origin, "a change waiting at this instant (a downgrade under plan_changes.downgrade: next_cycle, or an allowance cut), or no cancel_scheduled entry", last);
+    }
+    const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...describeChange(run.terms, c.change, run.subscriptionEnd, waited.waiting), granted: ZERO, removed: ZERO, appliesAt: undefined, tookBack: waited.waiting };
+    run.pending = undefined;
+    waited.ended = `was taken back at ${formatInstant(c.at)} (${formatLocation(c.origin)})`;
+    if (c.at >= run.cycle.end) this.advance(run, c.at);
+    run.cycle.note(entry);
   }
 
   /**

@@ -1,10 +1,10 @@
-import { UserError } from "../errors.js";
+import { UserError, type Location } from "../errors.js";
 import { Decimal, roundToStep, ZERO } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { versionSwitches } from "../ratecard/versions.js";
 import { formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS, type Credits } from "./credits.js";
-import type { AccountChange, AccountTerms, ChangeKind, ReplaySetup, TimelineEntry } from "./types.js";
+import type { AccountChange, AccountTerms, ChangeKind, ReplaySetup, TimelineEntry, WaitingChange } from "./types.js";
 import type { Grant } from "./wallet.js";
 import type { AccountRun } from "./replay-state.js";
 import { endsWithSubscription } from "./subscription-end.js";
@@ -73,6 +73,7 @@ export function changedTerms(terms: AccountTerms, change: ChangeKind): AccountTe
     case "overage":
       return { ...terms, overage: change.on };
     case "subscription_end":
+    case "cancel_scheduled":
       return terms;
   }
 }
@@ -100,8 +101,8 @@ export function upgradeGrant(card: RateCard, before: Decimal, after: Decimal, cy
   return roundToStep(difference.mul(left), card.precision.step, card.precision.rounding);
 }
 
-/** How a change is shown: what it was and what it became. */
-export function describeChange(terms: AccountTerms, change: ChangeKind, subscriptionEnd: Instant | undefined): { from: string; to: string } {
+/** How a change is shown: what it was and what it became; a cancellation, from what waited (`waiting`) to what is in force. */
+export function describeChange(terms: AccountTerms, change: ChangeKind, subscriptionEnd: Instant | undefined, waiting?: WaitingChange): { from: string; to: string } {
   switch (change.kind) {
     case "plan":
       return { from: terms.plan.key, to: change.plan.key };
@@ -111,7 +112,22 @@ export function describeChange(terms: AccountTerms, change: ChangeKind, subscrip
       return { from: terms.overage ? "on" : "off", to: change.on ? "on" : "off" };
     case "subscription_end":
       return { from: subscriptionEnd === undefined ? "none" : formatInstant(subscriptionEnd), to: formatInstant(change.end) };
+    case "cancel_scheduled":
+      return { from: waiting?.to ?? "none", to: waiting?.change === "allowance" ? terms.allowance.toFixed() : terms.plan.key };
   }
+}
+
+/**
+ * What waits for the cycle's end, from the terms in force to those waiting (`pending`): another plan (a downgrade
+ * under next_cycle), else the same plan with a smaller allowance (an allowance cut).
+ */
+export function waitingChange(terms: AccountTerms, pending: AccountTerms, appliesAt: Instant, origin: Location): WaitingChange {
+  return pending.plan.key !== terms.plan.key ? { change: "plan", to: pending.plan.key, appliesAt, origin } : { change: "allowance", to: pending.allowance.toFixed(), appliesAt, origin };
+}
+
+/** A waiting change in words: "the downgrade to starter", "the allowance cut to 200". */
+export function waitingText(waiting: Pick<WaitingChange, "change" | "to">): string {
+  return waiting.change === "plan" ? `the downgrade to ${waiting.to}` : `the allowance cut to ${waiting.to}`;
 }
 
 /** The same terms on a new version's plan of the same key; a version without that plan is a located error. */

@@ -39,7 +39,9 @@ export type ChangeKind =
   | { kind: "plan"; plan: Plan }
   | { kind: "overage"; on: boolean }
   | { kind: "allowance"; allowance: Decimal }
-  | { kind: "subscription_end"; end: Instant };
+  | { kind: "subscription_end"; end: Instant }
+  /** Takes back what waits for the cycle's end (a downgrade under next_cycle, an allowance cut): the terms in force stay. */
+  | { kind: "cancel_scheduled" };
 
 /** One dated change of an account's terms. */
 export interface AccountChange {
@@ -243,7 +245,7 @@ export interface CycleStatement {
 /** A change of the account's terms in a cycle, and what it granted or removed. */
 export interface TimelineEntry {
   at: Instant;
-  change: "plan" | "overage" | "allowance" | "subscription_end";
+  change: ChangeKind["kind"];
   from: string;
   to: string;
   /** Included credits granted at once (an upgrade). */
@@ -257,6 +259,25 @@ export interface TimelineEntry {
   appliesAt: Instant | undefined;
   /** A subscription end's change: the credits whose expiry it brought forward to the end, as they stood at the change. */
   capped?: Decimal;
+  /** A `cancel_scheduled` change: the change waiting for the cycle's end that it took back. */
+  tookBack?: WaitingChange;
+  /**
+   * A plan (or allowance) named again while a change waits for the cycle's end: it changes nothing at once, and the change
+   * waiting still applies (newcomer72a H2: "scale -> scale, at once" read as if it undid the downgrade). `restatedAt` is
+   * where the re-statement is written, for the note that says how to take the waiting change back.
+   */
+  stillWaits?: WaitingChange & { restatedAt: Location };
+}
+
+/** A change waiting for the cycle's end: a downgrade under `plan_changes.downgrade: next_cycle`, or an allowance cut. */
+export interface WaitingChange {
+  /** "plan" where the plan waiting is another; "allowance" where the same plan waits with a smaller allowance. */
+  change: "plan" | "allowance";
+  /** The plan key, or the allowance, it leads to. */
+  to: string;
+  appliesAt: Instant;
+  /** The change that set it waiting. */
+  origin: Location;
 }
 
 /** The plan in force over one part of a cycle. */

@@ -92,13 +92,14 @@ function* inTimeOrder(sources: readonly Iterator<UsageEvent>[]): Generator<Usage
 export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar, users: AccountSpend | undefined): string {
   // A card named by an absolute path stays so: made relative, an emitted folder moved elsewhere lost its card (newcomer, stop 36).
   const card = scenario.cardAbsolute ? scenario.cardFile : relative(dir, scenario.cardFile).split("\\").join("/");
+  const perUser = scenario.populations.some((p) => p.perUser);
   const lines = [
     `# Written by burnrate simulate from ${scenario.file}.`,
     "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start (or where a plan that sells them comes into force).",
     // An account file names one card: a simulation of several versions is replayed with each given again (red team, stop 37).
     ...(scenario.card.versions === undefined ? [] : [`# Priced by card versions: replay with ${scenario.card.versions.map((v) => `--card ${JSON.stringify(v.file)}`).join(" ")}, as card: names the first alone.`]),
     `card: ${JSON.stringify(card)}`,
-    ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan.", "unnamed_accounts: top_level"] : []),
+    ...(perUser ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan.", "unnamed_accounts: top_level"] : []),
     `plan: ${result.plan.key}`,
     ...(scenario.allowance !== undefined && result.own ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
     `anchor: "${formatInstant(scenario.start)}"`,
@@ -111,8 +112,10 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
   const joined = joinersOnetime(scenario, calendar, result.plan);
   const usersBuy = (users?.buying ?? []).length > 0;
   if (topups.length > 0 || usersBuy || joined.length > 0) lines.push("grants:", ...joined);
-  // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none.
-  for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
+  // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none. Where the
+  // users are accounts of their own, each grant says whose, as a file of many accounts is asked to (unowned-grants.ts).
+  const whose = perUser ? `, account: ${ACCOUNT}` : "";
+  for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}"${whose} }`);
   // Each user's own, as the simulation bought them (red63 H1: counted in the users' money, and never written).
   for (const b of users?.buying ?? []) {
     for (let user = b.from; user < b.from + b.count; user++) {
@@ -124,7 +127,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
   if (result.own && scenario.changes.length > 0) {
     lines.push("changes:");
     for (const { at, change } of scenario.changes) {
-      const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : `subscription_end: "${formatInstant(change.end)}"`;
+      const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : change.kind === "subscription_end" ? `subscription_end: "${formatInstant(change.end)}"` : "cancel_scheduled: true";
       lines.push(`  - { at: "${formatInstant(at)}", ${value} }`);
     }
   }

@@ -24,16 +24,28 @@ const line: JsonSchema = {
   },
 };
 
+/** A change waiting for the cycle's end: a downgrade under plan_changes.downgrade: next_cycle, or an allowance cut. */
+const waitingChange = (description: string): JsonSchema => ({
+  ...object({
+    change: { enum: ["plan", "allowance"] },
+    to: str("the plan key, or the allowance, it leads to"),
+    applies_at: instant("the instant it applies from (for took_back, would have applied from)"),
+  }),
+  description,
+});
+
 const timelineEntry = withOptional(object({
   at: instant("when the change was made; for the lapse of a subscription end's capped credits, the end"),
-  change: { enum: ["plan", "overage", "allowance", "subscription_end"] },
-  from: str("the plan key, on/off, allowance or subscription end before"),
+  change: { enum: ["plan", "overage", "allowance", "subscription_end", "cancel_scheduled"] },
+  from: str("the plan key, on/off, allowance or subscription end before; for cancel_scheduled, the plan or allowance that waited"),
   to: str("and after"),
   granted: decimalString("included credits granted at once (an upgrade)"),
   removed: decimalString("included credits removed at once (a downgrade that applies at once); at a subscription's end, the capped credits that lapse there"),
   applies_at: nullable(instant("when it takes effect, if later than at: a downgrade at the next cycle start")),
 }), {
   capped: decimalString("a subscription end's change: the credits whose expiry it brought forward to the end, as they stood at the change"),
+  took_back: waitingChange("a cancel_scheduled change: the change waiting for the cycle's end that it took back"),
+  still_waits: waitingChange("a plan (or allowance) named again while a change waits for the cycle's end: the change that still applies"),
 });
 
 const grant = object({

@@ -26,6 +26,8 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
   const dims = new Set<string>();
   // Columns that only a timeline or several card versions need are added only then: other statements keep their layout.
   let changes = false;
+  // Columns of a change waiting for the cycle's end only where a cancellation took one back or a re-statement left one.
+  let waiting = false;
   // A meter priced by components (input and output tokens beside a request) has a line per component, told apart only by this column.
   let components = false;
   // A column of the subscription's end only where it falls in a cycle shown (planBilled says what it did to the cycle).
@@ -39,6 +41,7 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
     for (const c of a.cycles) {
       if (!money && card !== undefined && cycleMoney(card, c.plan, c) !== undefined) money = true;
       if (c.timeline.length > 0) changes = true;
+      if (!waiting && c.timeline.some((t) => t.tookBack !== undefined || t.stillWaits !== undefined)) waiting = true;
       if (c.subscriptionEnd !== undefined) ended = true;
       if (c.rejected.length > 0) rejected = true;
       if (c.rewards.from.length > 0) rewards = true;
@@ -52,12 +55,12 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
   const versioned = statement.versions !== undefined;
   const before = ["account", "plan", "cycle_start", "cycle_end", "meter", ...(components ? ["component"] : []), "kind", "category", "pool"];
   const after = [
-    "quantity", "unit_price", "amount", ...(versioned ? ["version"] : []), ...(changes ? CHANGE_COLUMNS : []), ...(ended ? ["subscription_end"] : []),
+    "quantity", "unit_price", "amount", ...(versioned ? ["version"] : []), ...(changes ? CHANGE_COLUMNS : []), ...(waiting ? WAITING_COLUMNS : []), ...(ended ? ["subscription_end"] : []),
     ...(rejected ? REJECTED_COLUMNS : []), ...(rewards ? REWARD_COLUMNS : []), ...(money ? MONEY_COLUMNS : []),
   ];
   const header = [...before, ...dimensionColumns(dimNames, [...before, ...after]), ...after];
   yield csvText(header, [], options);
-  const noChange = changes ? CHANGE_COLUMNS.map(() => "") : [];
+  const noChange = changes ? [...CHANGE_COLUMNS, ...(waiting ? WAITING_COLUMNS : [])].map(() => "") : [];
   const noRejection = rejected ? REJECTED_COLUMNS.map(() => "") : [];
   const noReward = rewards ? REWARD_COLUMNS.map(() => "") : [];
   const noMoney = money ? MONEY_COLUMNS.map(() => "") : [];
@@ -90,7 +93,11 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
         ...(own.rejection ?? noRejection), ...(own.reward ?? noReward), ...(own.money ?? noMoney),
       ];
       for (const t of c.timeline) {
-        const change = [formatInstant(t.at), t.change, t.from, t.to, new NumberCell(formatExact(t.granted)), new NumberCell(formatExact(t.removed)), t.appliesAt === undefined ? "" : formatInstant(t.appliesAt)];
+        const change: Cell[] = [formatInstant(t.at), t.change, t.from, t.to, new NumberCell(formatExact(t.granted)), new NumberCell(formatExact(t.removed)), t.appliesAt === undefined ? "" : formatInstant(t.appliesAt)];
+        if (waiting) {
+          const w = t.tookBack ?? t.stillWaits;
+          change.push(w?.change ?? "", w?.to ?? "", w === undefined ? "" : formatInstant(w.appliesAt));
+        }
         rows.push(fact("change", "", "", { change }));
       }
       for (const r of c.rejected) {
@@ -108,6 +115,8 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
 }
 
 const CHANGE_COLUMNS = ["change_at", "change", "from", "to", "granted", "removed", "applies_at"];
+/** The change waiting for the cycle's end that a cancel_scheduled row took back, or that a re-statement's row leaves waiting. */
+const WAITING_COLUMNS = ["waiting_change", "waiting_to", "waiting_applies_at"];
 /** A refusal group's: why, how many events, the first one's instant and FILE:LINE (the table's Rejected columns). */
 const REJECTED_COLUMNS = ["reason", "events", "first_at", "first_line"];
 /** The account whose use earned the reward (the table's "earned from"). */

@@ -1,4 +1,4 @@
-import type { CycleStatement, StatementLine } from "../../engine/types.js";
+import type { CycleStatement, StatementLine, WaitingChange } from "../../engine/types.js";
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { formatInstant, type Instant } from "../../time.js";
@@ -78,7 +78,7 @@ export class CycleText {
             "from": ${arrayText(c.rewards.from, `${KEY}  `, (r, i) => `{${i}  "account": ${jsonString(r.account)},${i}  "amount": ${exactText(r.amount)}${i}}`)}
           }`}`;
     if (c.timeline.length > 0) {
-      text += `,\n          "timeline": ${arrayText(c.timeline, KEY, (t, i) => `{${i}  "at": ${at.of(t.at)},${i}  "change": ${jsonString(t.change)},${i}  "from": ${jsonString(t.from)},${i}  "to": ${jsonString(t.to)},${i}  "granted": ${exactText(t.granted)},${i}  "removed": ${exactText(t.removed)},${i}  "applies_at": ${at.orNull(t.appliesAt)}${t.capped === undefined ? "" : `,${i}  "capped": ${exactText(t.capped)}`}${i}}`)}`;
+      text += `,\n          "timeline": ${arrayText(c.timeline, KEY, (t, i) => `{${i}  "at": ${at.of(t.at)},${i}  "change": ${jsonString(t.change)},${i}  "from": ${jsonString(t.from)},${i}  "to": ${jsonString(t.to)},${i}  "granted": ${exactText(t.granted)},${i}  "removed": ${exactText(t.removed)},${i}  "applies_at": ${at.orNull(t.appliesAt)}${t.capped === undefined ? "" : `,${i}  "capped": ${exactText(t.capped)}`}${waitingText("took_back", t.tookBack, i)}${waitingText("still_waits", t.stillWaits, i)}${i}}`)}`;
     }
     if (c.plans.length > 0) {
       text += `,\n          "plans": ${arrayText(c.plans, KEY, (p, i) => `{${i}  "plan": ${jsonString(p.plan)},${i}  "from": ${at.of(p.from)},${i}  "to": ${at.of(p.to)}${i}}`)}`;
@@ -113,7 +113,8 @@ export class CycleText {
 
 /** Nothing uncovered, no overage, no quota, never short: what `quiet` writes. */
 function isQuiet(c: CycleStatement): boolean {
-  return c.quota === undefined && c.exhaustedAt === undefined && c.uncovered.isZero() && c.overage.amount.isZero() && c.overage.requests.isZero();
+  // Overage credits written (a pool that bills past zero), even 0, are not the quiet text, which has none: json.ts writes them.
+  return c.quota === undefined && c.exhaustedAt === undefined && c.uncovered.isZero() && c.overage.amount.isZero() && c.overage.requests.isZero() && c.overage.credits === undefined;
 }
 
 /** No rejections, thresholds, duplicates, budgets, alerts nor rewards: what UNEVENTFUL writes. */
@@ -352,3 +353,10 @@ const DAY_MS = 86_400_000;
 /** The largest distance from the epoch a Date holds, in milliseconds. */
 const MAX_DATE = 8.64e15;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, "0"));
+
+/** A timeline entry's `took_back` or `still_waits` as json.ts writes it, or nothing where the entry has none. */
+function waitingText(key: string, w: WaitingChange | undefined, indent: string): string {
+  if (w === undefined) return "";
+  const i = `${indent}  `;
+  return `,${i}${jsonString(key)}: {${i}  "change": ${jsonString(w.change)},${i}  "to": ${jsonString(w.to)},${i}  "applies_at": ${jsonString(formatInstant(w.appliesAt))}${i}}`;
+}

@@ -1,5 +1,5 @@
 import { formatExact } from "../../money.js";
-import type { AccountStatement, CycleStatement, Statement } from "../../engine/types.js";
+import type { AccountStatement, CycleStatement, Statement, WaitingChange } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
 import { duplicateEventsJson } from "../shared/duplicate-events.js";
 import { fileLine } from "../shared/file-line.js";
@@ -123,10 +123,17 @@ function cycleJson(c: CycleStatement, currency: string): object {
         at: formatInstant(t.at), change: t.change, from: t.from, to: t.to, granted: formatExact(t.granted), removed: formatExact(t.removed),
         applies_at: t.appliesAt === undefined ? null : formatInstant(t.appliesAt),
         ...(t.capped === undefined ? {} : { capped: formatExact(t.capped) }),
+        ...(t.tookBack === undefined ? {} : { took_back: waitingJson(t.tookBack) }),
+        ...(t.stillWaits === undefined ? {} : { still_waits: waitingJson(t.stillWaits) }),
       })),
     }),
     ...(c.plans.length === 0 ? {} : { plans: c.plans.map((p) => ({ plan: p.plan, from: formatInstant(p.from), to: formatInstant(p.to) })) }),
     // Only a cycle the subscription's end falls before the end of says so: statements of running subscriptions stay as they were.
     ...(c.subscriptionEnd === undefined ? {} : { subscription_end: formatInstant(c.subscriptionEnd) }),
   };
+}
+
+/** A change waiting for the cycle's end, as a timeline entry's `took_back` or `still_waits` says it. */
+function waitingJson(w: WaitingChange): { change: string; to: string; applies_at: string } {
+  return { change: w.change, to: w.to, applies_at: formatInstant(w.appliesAt) };
 }

@@ -16,6 +16,7 @@ import { Zone } from "../../time.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
 import { isEndedReason } from "../../engine/subscription-end.js";
+import { waitingText } from "../../engine/timeline.js";
 import { NOTHING_SAID, saidBlocks, type Said } from "./said.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
@@ -306,7 +307,7 @@ function overageParts(overage: CycleStatement["overage"], unit: string): string 
   return parts.join(" and ");
 }
 
-const CHANGE_LABEL = { plan: "Plan", overage: "Overage billing", allowance: "Allowance", subscription_end: "Subscription end" } as const;
+const CHANGE_LABEL = { plan: "Plan", overage: "Overage billing", allowance: "Allowance", subscription_end: "Subscription end", cancel_scheduled: "Cancel scheduled" } as const;
 
 /** The plan in force over each part of the cycle, and each change with its instant and what it granted or removed. */
 function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
@@ -323,6 +324,9 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
   if (c.timeline.length > 0) {
     const effect = (t: CycleStatement["timeline"][number]): string => {
       if (t.appliesAt !== undefined) return `applies from ${localDateTime(ctx, t.appliesAt)}`;
+      if (t.tookBack !== undefined) return `took back ${waitingText(t.tookBack)}, which was to apply from ${localDateTime(ctx, t.tookBack.appliesAt)}`;
+      // A re-statement changes nothing at once: "at once" alone read as if it undid the downgrade (newcomer72a H2).
+      if (t.stillWaits !== undefined) return `at once; ${waitingText(t.stillWaits)} still applies from ${localDateTime(ctx, t.stillWaits.appliesAt)}`;
       if (t.granted.gt(0) && t.removed.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}, removed ${money(t.removed)}`;
       if (t.granted.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}`;
       if (t.removed.gt(0)) return `removed ${money(t.removed)} ${ctx.card.unit}`;
