@@ -101,12 +101,14 @@ const statement: fc.Arbitrary<Statement> = fc.record({
   versions: maybe(few(fc.record({ version: text, effective: text, from: instant, applies: fc.constantFrom("at_once" as const, "next_cycle" as const) }))),
 });
 
-/** What cycleMoney reads of a card: its plans' prices, the credit price, the currency and the rounding. */
+/** What cycleMoney reads of a card: its plans' prices, the credit price, the currency, the rounding and whether a kind is bought. */
 const card: fc.Arbitrary<RateCard | undefined> = maybe(fc.record({
   plans: fc.record({ free: decimal, pro: decimal, team: decimal }).map((prices) => new Map(Object.entries(prices).map(([k, price]) => [k, { price, quota: undefined }]))),
   creditPrice: maybe(decimal),
   currency: fc.constantFrom("USD", "JPY", "BHD", "not a currency"),
   precision: fc.record({ rounding: fc.constantFrom("half-even", "half-up", "down") }),
+  // Whether a grant's credits are bought (isPaidGrant): a kind written "" is given free in some cards, as `paid: false` says.
+  grantKinds: fc.constantFrom(new Map(), new Map([["", { paid: false }]]), new Map([["", { paid: true }]])),
 }).map((c) => c as unknown as RateCard));
 
 const written = (s: Statement, c: RateCard | undefined) => [...statementJsonText(s, c)].join("");
