@@ -70,10 +70,19 @@ describe("a scenario's components on every version in force (newcomer72b M5)", (
     expect(totals(r.stdout)).toEqual(["3255", "2940", "3255"]);
   });
 
-  it("refuses cached tokens a version in force does not price: under version 1 they would cost nothing in January", async () => {
+  it("prices a component under the versions that price it, and at nothing under one that does not: 100 a day in January, 105 from February", async () => {
     const r = await simulate(folder("input_tokens: 100, input_cached_tokens: 50"), "v1.yaml", "v2.yaml");
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('prospect.yaml:7:109: version "1" of the card (effective 2027-01-01) prices no "input_cached_tokens" on meter "call": its 50 per event would cost nothing while that version is in force');
+    expect(r.code).toBe(0);
+    expect(totals(r.stdout)).toEqual(["3100", "2940", "3255"]);
+  });
+
+  it("prices a version that stops pricing a component at nothing for it (red72b M1): 105 a day in January, then 100", async () => {
+    const dir = folder("input_tokens: 100, input_cached_tokens: 50");
+    writeFileSync(join(dir, "early.yaml"), card("2", "2027-01-01"));
+    writeFileSync(join(dir, "late.yaml"), card("1", "2027-02-01"));
+    const r = await simulate(dir, "early.yaml", "late.yaml");
+    expect(r.code).toBe(0);
+    expect(totals(r.stdout)).toEqual(["3255", "2800", "3100"]);
   });
 
   it("still refuses a name no version prices, 0 or not, where it is a typo of one", async () => {

@@ -43,10 +43,9 @@ export function itemComponents(given: ComponentsGiven): Activity["components"] {
     );
   }
   if (names.length === 0) return undefined;
-  for (const { version, meter } of meters) {
-    missingIn(version, meter, given, versions.length > 1);
-    unpricedIn(version, meter, given);
-  }
+  // A component a version in force does not price costs nothing under it, as that version says: a later version that
+  // stops pricing a component, or prices the meter per request, is priced so (red72b M1).
+  for (const { version, meter } of meters) missingIn(version, meter, given, versions.length > 1);
   const out: Record<string, Decimal> = {};
   for (const n of names) out[n] = written?.get(n) ?? ZERO;
   for (const { meter } of meters) extraParts(new PriceBook(), { meter, dims: given.dims, quantity: ONE, components: out, origin: at(item.path) });
@@ -70,19 +69,3 @@ function missingIn(version: RateCard, meter: Meter, { dims, item, at }: Componen
   );
 }
 
-/**
- * Refuse an item that gives a version's meter tokens of a component it does not price, where another version prices
- * them: under that version they would cost nothing (cached tokens, which the older card counts inside the input tokens).
- */
-function unpricedIn(version: RateCard, meter: Meter, { item, at }: ComponentsGiven): void {
-  const priced = new Set(meter.components.map((c) => c.name));
-  for (const [name, quantity] of item.components ?? []) {
-    if (priced.has(name) || quantity.isZero()) continue;
-    throw new UserError(
-      `version ${shown(version.version)} of the card (effective ${version.effective}) prices no ${shown(name)} on meter ${shown(meter.key)}: its ${quantity.toFixed()} per event would cost nothing while that version is in force`,
-      at([...item.path, "components", name]),
-      `0, or a start and cycles within the versions that price ${shown(name)} (a token the older card counts inside another is counted there in a scenario of its own)`,
-      quantity.toFixed(),
-    );
-  }
-}
