@@ -12,7 +12,7 @@ import { burnrate } from "./helpers/cli.js";
 // alone serves, adds +55. In all 200 -> 165, -35.
 // The per-component rule read the input tokens as 200 old against 150 new, the cached ones as served by one card only:
 // "the prices change nothing", the 35 all put down to the refusals.
-function card(newCard: boolean): string {
+function card(newCard: boolean, terms: { pool: string; included: number } = { pool: newCard ? "overage" : "block", included: 250 }): string {
   return `provider: tok
 version: "${newCard ? "2" : "1"}"
 effective: "2026-11-01"
@@ -24,11 +24,11 @@ cycle: { period: monthly }
 categories:
   ai: { label: AI }
 pools:
-  ai: { label: AI, when_exhausted: ${newCard ? "overage" : "block"} }
+  ai: { label: AI, when_exhausted: ${terms.pool} }
 grant_kinds:
   included: { priority: 1, expires: cycle_end }
 plans:
-  starter: { label: Starter, included: 250, price: 0 }
+  starter: { label: Starter, included: ${terms.included}, price: 0 }
 meters:
   call:
     description: a model call
@@ -70,6 +70,21 @@ describe("diff of a card that splits a component out of another (newcomer72b M1)
   it("passes a --fail-over gate of 0.5%: the prices fall, and so does the total", async () => {
     const r = await diff(folder(), "json", "--fail-over", "0.5");
     expect([r.code, r.stderr]).toEqual([0, ""]);
+  });
+});
+
+describe("the usage both serve judged by tokens, not per call (red72a H1)", () => {
+  // Two calls: 1000 input tokens (100 cached) and 10 (1 cached). The old card serves both (overage pool): 1010. The new
+  // card, 915 included and a hard stop, serves call 1 (900 + 100 x 0.1 = 910) and refuses call 2 (910 + 9 + 0.1 > 915).
+  // Both serve call 1: 1000 -> 910, -9%. Per call, the old card's average (505) read as a rise of 80% and failed a gate.
+  it("finds 1000 -> 910 on the call both serve, and passes --fail-over 10", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "old.yaml"), card(false, { pool: "overage", included: 915 }));
+    writeFileSync(join(dir, "new.yaml"), card(true, { pool: "block", included: 915 }));
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,input_tokens,input_cached_tokens\n2026-11-02T10:00:00Z,call,1,1000,100\n2026-11-03T10:00:00Z,call,1,10,1\n");
+    const r = await diff(dir, "json", "--fail-over", "10");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).served).toMatchObject({ old: "1000", new: "910", delta: "-90", delta_percent: "-9" });
   });
 });
 
