@@ -72,6 +72,22 @@ describe("a plan fee prorated by the bill (newcomer72a M2)", () => {
   });
 });
 
+describe("what proration is not said of (red72a M3, M4, L3)", () => {
+  it("a subscription that ended in the cycle: the plans served to its end, 29 x 13/31 + 99 x 6/31 = 971/31 = 31.32", async () => {
+    const changes = "  - { at: 2026-10-14T00:00:00Z, plan: growth }\n  - { at: 2026-10-20T00:00:00Z, subscription_end: 2026-10-20T00:00:00Z }\n";
+    const ended = (await reconcile(folder(fees("31.32"), changes))).json.differences.find((d: { cycle: string }) => d.cycle.startsWith("2026-10"));
+    expect(ended.explanation).toContain("the bill prorates the fees by the time each plan was in force, to the subscription's end at 2026-10-20T00:00:00Z: starter's 29 for 13, growth's 99 for 6 of its 31 days");
+    // The 69.65 of the plans to the cycle's end is no proration of a subscription that ended on the 20th.
+    const whole = (await reconcile(folder(fees("69.65"), changes))).json.differences.find((d: { cycle: string }) => d.cycle.startsWith("2026-10"));
+    expect(whole.explanation).not.toContain("prorates");
+  });
+
+  it("a bill of 0 is no prorated fee", async () => {
+    const zero = (await reconcile(folder(fees("0")))).json.differences.find((d: { cycle: string }) => d.cycle.startsWith("2026-10"));
+    expect(zero.explanation).not.toContain("prorates");
+  });
+});
+
 describe("a fee billed after the subscription ended (newcomer72a L5)", () => {
   it("is missing_in_usage with its reason, and no note calls it a row dated in the wrong period for repeating the month before", async () => {
     const dir = folder(fees("99"), "  - { at: 2026-10-14T00:00:00Z, plan: growth }\n  - { at: 2026-10-20T00:00:00Z, subscription_end: 2026-10-20T00:00:00Z }\n");

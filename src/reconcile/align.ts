@@ -34,7 +34,8 @@ export class Aligner {
    * Whether a cycle's overage is a line to compare: where the bill has an overage line, or bills no usage (its overage line
    * is then the usage past the allowance). A bill of usage without one lists the credits past the allowance among its
    * usage's, at the credit price: their overage in money beside them was "missing on the bill", every customer past its
-   * allowance, and counted those credits twice in the invoice's total (newcomer71b M3).
+   * allowance, and counted those credits twice in the invoice's total (newcomer71b M3). A cycle with requests past a
+   * quota is compared all the same: their money is on top of their credits, on no usage line.
    */
   readonly comparesOverage: boolean;
 
@@ -189,7 +190,9 @@ export class Aligner {
       if (accounts && !accounts.has(account.account)) continue;
       for (const cycle of account.cycles) {
         const overage = cycle.overage;
-        if (!this.comparesOverage || !cycles.has(cycle.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
+        if (!cycles.has(cycle.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
+        // Requests past a quota are money on top of their credits, on no usage line: compared whatever the bill lists (red72a M1).
+        if (!this.comparesOverage && overage.requests.isZero()) continue;
         // Summed where the bill names no accounts: every account's overage is on its one line. Credits billed past zero
         // (when_exhausted: overage) are its quantity too, at the credit price. A line of both has no one price: requests
         // and credits summed made one up (red56 F4: 0.00990123, which no card has).
@@ -223,7 +226,7 @@ export class Aligner {
             // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
             line.fee = { plans: [...(line.fee?.plans ?? []), owes.plan], recut: false, ...(cycle.owes === undefined ? {} : { cycles: (line.fee?.cycles ?? 0) + 1 }), ...(planBilled(owes) ? {} : { ended: owes.subscriptionEnd }) };
             // One account's cycle of several plans: what a bill that prorates the fee is read against (classifyFee).
-            if (line.fee.plans.length === 1 && cycle.plans !== undefined && cycle.plans.length > 1) line.fee.changed = { periods: cycle.plans, start: cycle.start, end: cycle.end, version: cycle.version };
+            if (line.fee.plans.length === 1 && cycle.plans !== undefined && cycle.plans.length > 1) line.fee.changed = { periods: cycle.plans, start: cycle.start, end: cycle.end, version: cycle.version, ...(cycle.subscriptionEnd === undefined ? {} : { subscriptionEnd: cycle.subscriptionEnd }) };
             if (!fee.isZero()) addMoney(line, ONE, fee);
           }
         }

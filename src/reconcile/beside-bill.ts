@@ -95,7 +95,8 @@ export function uncomparedOverage(statement: CutStatement, cycles: ReadonlySet<n
     if (accounts && !accounts.has(a.account)) continue;
     for (const c of a.cycles) {
       const overage = c.overage;
-      if (!cycles.has(c.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
+      // A cycle with requests past a quota is compared (Aligner.comparesOverage): not left aside.
+      if (!cycles.has(c.index) || !overage || overage.credits === undefined || !overage.requests.isZero()) continue;
       past.add(a.account);
       amount = amount.plus(overage.amount);
     }

@@ -1,5 +1,6 @@
 import { formatLocation, shown } from "../errors.js";
 import { formatExact } from "../money.js";
+import { CREDITS_BOUGHT, PLAN_FEE } from "../bill/mapping.js";
 import { formatInstant } from "../time.js";
 import type { ReconciledLine, Reconciliation } from "./types.js";
 
@@ -32,12 +33,15 @@ export function sparseCycleNotes(r: Reconciliation): string[] {
   return notes;
 }
 
+/** Lines the same every month: a plan's fee, credits bought each month (a pack). */
+const MONTHLY: ReadonlySet<string> = new Set([PLAN_FEE, CREDITS_BOUGHT]);
+
 /**
  * A bill line the usage does not have (`missing_in_usage`) that a line of another of the bill's cycles repeats exactly
  * (its account, activity, dimensions, quantity and amount): a row copied with the wrong period most likely
- * (newcomer49 F10: November's line dated 2026-12-01). Not a money line: a plan's fee, or a pack bought each month, is
- * the same every month, and a fee after the subscription ended read as a row dated in the wrong period beside its own
- * explanation (newcomer72a L5).
+ * (newcomer49 F10: November's line dated 2026-12-01). Not a plan's fee nor credits bought: a fee, or a pack bought each
+ * month, is the same every month, and a fee after the subscription ended read as a row dated in the wrong period beside
+ * its own explanation (newcomer72a L5). An overage line is, as it varies (red72a L4).
  */
 export function periodCopyNotes(r: Reconciliation): string[] {
   const key = (l: ReconciledLine) => JSON.stringify([l.line.account ?? "", l.line.activity, l.line.dimensions, l.line.bill?.quantity?.toFixed() ?? "", l.line.bill?.amount.toFixed()]);
@@ -49,7 +53,7 @@ export function periodCopyNotes(r: Reconciliation): string[] {
     else list.push(l);
   }
   return r.lines.flatMap((l) => {
-    if (l.status !== "only_on_bill" || l.line.bill === undefined || l.line.money) return [];
+    if (l.status !== "only_on_bill" || l.line.bill === undefined || MONTHLY.has(l.line.meters[0]!)) return [];
     const same = billed.get(key(l))?.find((o) => o.cycleStart !== l.cycleStart);
     if (same === undefined) return [];
     return [`burnrate: note: ${formatLocation(l.line.bill.origin)}, a line the usage does not have in the cycle from ${formatInstant(l.cycleStart)}, repeats ${formatLocation(same.line.bill!.origin)} of the cycle from ${formatInstant(same.cycleStart)} exactly: a row dated in the wrong period?\n`];
@@ -75,7 +79,7 @@ export function overageNotComparedNotes(r: Reconciliation): string[] {
   const named = o.accounts.slice(0, FEW).map(shown).join(", ");
   const more = o.accounts.length > FEW ? ` and ${(o.accounts.length - FEW).toLocaleString("en-US")} more` : "";
   const one = o.accounts.length === 1;
-  return [`burnrate: note: the bill has no overage line, so the usage's overage is not compared: ${formatExact(o.amount)} ${r.currency} in the bill's cycles, of ${one ? "account" : `${o.accounts.length.toLocaleString("en-US")} accounts`} ${named}${more} past ${one ? "its" : "their"} allowance or quota. A bill of usage in credits lists the credits past the allowance among its usage lines; an invoice that bills overage in money lists it on a line of activity Overage (or a word mapped to overage under activities:)\n`];
+  return [`burnrate: note: the bill has no overage line, so the usage's overage is not compared: ${formatExact(o.amount)} ${r.currency} in the bill's cycles, of ${one ? "account" : `${o.accounts.length.toLocaleString("en-US")} accounts`} ${named}${more} past ${one ? "its" : "their"} allowance. A bill of usage in credits lists the credits past the allowance among its usage lines; an invoice that bills overage in money lists it on a line of activity Overage (or a word mapped to overage under activities:)\n`];
 }
 
 /**
