@@ -248,20 +248,22 @@ const MEANT = new Map([
   // The time-zone database's BST is Bangladesh's; IST is India's, the same offset as Asia/Kolkata (newcomer72a L2).
   ["BST", "for British Summer Time use Europe/London, which has it from March to October (BST here is Bangladesh's, Asia/Dhaka)"],
   ["IST", "for India use Asia/Kolkata (the same offset, named by its place); for Irish time Europe/Dublin, for Israel's Asia/Jerusalem"],
+  ["JST", "for Japan use Asia/Tokyo (the same offset, named by its place)"],
 ]);
 
 /**
- * The three-letter names the time-zone database keeps as links to a place (Java's old IDs, and Europe's CET, EET, MET
- * and WET): each reads as one place's clock, which the writer may not mean (`CST` is Chicago's, not China's; `AST`
- * Anchorage's, not Atlantic time; `ECT` Paris's, not Ecuador's). What else each is commonly written for, where it is.
+ * The three-letter names the time-zone database keeps as links to a place (Java's old IDs): each reads as one place's
+ * clock, which the writer may not mean (`CST` is Chicago's, not China's; `AST` Anchorage's, not Atlantic time; `ECT`
+ * Paris's, not Ecuador's; `MIT` Samoa's). What else each is commonly written for, where it is. Not Europe's CET, EET,
+ * MET and WET, which name the clock they are read as, summer time and all (red72a L5); JST, EAT and CAT are fixed
+ * offsets, told as such.
  */
 const LINKED_ABBREVIATIONS = new Map([
   ["PST", "Philippine time, Asia/Manila"], ["CST", "China's, Asia/Shanghai, and Cuba's, America/Havana"], ["AST", "Atlantic time, America/Halifax"],
   ["ECT", "Ecuador's, America/Guayaquil"], ["ART", "Argentina's, America/Argentina/Buenos_Aires"], ["NST", "Newfoundland's, America/St_Johns"],
-  ["SST", "Singapore's, Asia/Singapore, and Samoa's, Pacific/Pago_Pago"], ["CAT", undefined], ["EAT", undefined], ["JST", undefined], ["ACT", undefined],
+  ["SST", "Singapore's, Asia/Singapore, and Samoa's, Pacific/Pago_Pago"], ["ACT", "the Australian Capital Territory's, Australia/Sydney"],
   ["AET", undefined], ["AGT", undefined], ["BET", undefined], ["CNT", undefined], ["CTT", undefined], ["IET", undefined], ["MIT", undefined],
   ["NET", undefined], ["PLT", undefined], ["PNT", undefined], ["PRT", undefined], ["VST", undefined],
-  ["CET", undefined], ["EET", undefined], ["MET", undefined], ["WET", undefined],
 ]);
 
 /** The names of UTC that say GMT or Greenwich. */
