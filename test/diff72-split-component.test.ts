@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { smallCard, tokenMeter } from "./helpers/cards.js";
 
 // newcomer72b M1 and M2. The new card prices cached input tokens apart (0.1 a token, inside the input count), the old
 // card prices every input token at 1. Three calls of 100 input tokens, 50 of them cached.
@@ -13,32 +14,11 @@ import { burnrate } from "./helpers/cli.js";
 // The per-component rule read the input tokens as 200 old against 150 new, the cached ones as served by one card only:
 // "the prices change nothing", the 35 all put down to the refusals.
 function card(newCard: boolean, terms: { pool: string; included: number } = { pool: newCard ? "overage" : "block", included: 250 }): string {
-  return `provider: tok
-version: "${newCard ? "2" : "1"}"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  ai: { label: AI }
-pools:
-  ai: { label: AI, when_exhausted: ${terms.pool} }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-plans:
-  starter: { label: Starter, included: ${terms.included}, price: 0 }
-meters:
-  call:
-    description: a model call
-    aggregation: flow
-    category: ai
-    pool: ai
-    price: "0"
-    components:
-      input_tokens: "1"
-${newCard ? '      input_cached_tokens: "0.1"\n' : ""}`;
+  return smallCard({
+    provider: "tok", version: newCard ? "2" : "1", effective: "2026-11-01", currency: "USD", pool: terms.pool,
+    plans: [`starter: { label: Starter, included: ${terms.included}, price: 0 }`],
+    meters: tokenMeter(newCard),
+  });
 }
 
 function folder(): string {

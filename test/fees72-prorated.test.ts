@@ -3,31 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callMeter, smallCard } from "./helpers/cards.js";
 
 // newcomer72a M2 and L5: an invoice that prorates an upgrade's fee, and a fee billed after the subscription ended.
 // Starter is 29 USD, Growth 99. acme upgrades on October 14 at 00:00 UTC: 13 of October's 31 days on Starter, 18 on
 // Growth. Prorated by time: 29 x 13/31 + 99 x 18/31 = (377 + 1782) / 31 = 2159 / 31 = 69.645161..., billed 69.65.
-const CARD = `provider: quill
-version: "1"
-effective: "2026-09-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-plan_changes: { upgrade: prorated, downgrade: next_cycle }
-categories:
-  c: { label: Calls }
-pools:
-  usage: { label: Usage, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-plans:
-  starter: { label: Starter, included: 500, price: 29 }
-  growth: { label: Growth, included: 2000, price: 99 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: usage, price: "1" }
-`;
+const CARD = smallCard({
+  provider: "quill", version: "1", effective: "2026-09-01", currency: "USD", top: ["plan_changes: { upgrade: prorated, downgrade: next_cycle }"],
+  plans: ["starter: { label: Starter, included: 500, price: 29 }", "growth: { label: Growth, included: 2000, price: 99 }"],
+  meters: [callMeter()],
+});
 
 const USAGE = "timestamp,meter,quantity\n2026-09-02T10:00:00Z,call,1\n2026-10-02T10:00:00Z,call,1\n2026-11-02T10:00:00Z,call,1\n";
 

@@ -3,34 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callMeter, smallCard } from "./helpers/cards.js";
 
 // newcomer71b M3: a vendor's invoice of usage in credits, all of it, on a card whose pool bills usage past zero in
 // money (when_exhausted: overage), had each customer past its allowance "missing" an overage line, and its dollar
 // figures counted those credits twice: once on the usage lines at the credit price, once as overage. A bill without an
 // overage line compares none, as a bill without plan fee lines compares no fee, and says what it leaves aside.
 //
-// A cent is a credit (credit_price 0.01); a call costs 60; 100 are included. acme makes 3 calls: 180, 80 past zero, 0.80
+// A credit is a cent (credit_price 0.01); a call costs 60; 100 are included. acme makes 3 calls: 180, 80 past zero, 0.80
 // USD. bolt makes 1: 60, none past zero. On Team, a quota of 2 requests at 0.002 past it: acme's third call 0.002 more.
-const CARD = `provider: payg
-version: "1"
-effective: "2026-11-01"
-unit: cents
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c: { label: Calls }
-pools:
-  usage: { label: Usage, when_exhausted: overage }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-plans:
-  starter: { label: Starter, included: 100, price: 0 }
-  team: { label: Team, included: 100, price: 39, quota: { meters: [call], requests: 2, overage_price: "0.002" } }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: usage, price: "60" }
-`;
+const CARD = smallCard({
+  provider: "payg", version: "1", effective: "2026-11-01", currency: "USD", pool: "overage",
+  plans: ["starter: { label: Starter, included: 100, price: 0 }", 'team: { label: Team, included: 100, price: 39, quota: { meters: [call], requests: 2, overage_price: "0.002" } }'],
+  meters: [callMeter({ price: "60" })],
+});
 
 const USAGE = "timestamp,meter,quantity,account\n2026-11-02T10:00:00Z,call,1,acme\n2026-11-03T10:00:00Z,call,1,acme\n2026-11-04T10:00:00Z,call,1,acme\n2026-11-05T10:00:00Z,call,1,bolt\n";
 

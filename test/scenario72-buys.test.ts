@@ -3,32 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callMeter, smallCard } from "./helpers/cards.js";
 
 // newcomer72b M3: a card that sells top-ups and an add-on pack was quoted with top-ups alone, the first kind it
 // declares, and nothing said so. A scenario's `buys:` names the kind. A call costs 10 credits, once a day at 02:00:
 // January's 31 calls are 310 credits against 100 included, 210 bought at 0.01, 2.10 USD.
-const CARD = `provider: packs
-version: "1"
-effective: "2027-01-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c: { label: Calls }
-pools:
-  main: { label: Main, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-  topup: { priority: 3, expires: never, counts_toward_allowance: false }
-  addon: { priority: 2, expires: { after_months: 1 }, counts_toward_allowance: false }
-  promo: { priority: 0, expires: cycle_end, paid: false }
-plans:
-  basic: { label: Basic, included: 100, price: 0 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: main, price: "10" }
-`;
+const CARD = smallCard({
+  provider: "packs", version: "1", effective: "2027-01-01", currency: "USD",
+  kinds: ["topup: { priority: 3, expires: never, counts_toward_allowance: false }", "addon: { priority: 2, expires: { after_months: 1 }, counts_toward_allowance: false }", "promo: { priority: 0, expires: cycle_end, paid: false }"],
+  plans: ["basic: { label: Basic, included: 100, price: 0 }"],
+  meters: [callMeter({ price: "10" })],
+});
 
 function folder(buys: string | undefined): string {
   const dir = mkdtempSync(join(tmpdir(), "buys72-"));

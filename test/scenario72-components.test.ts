@@ -3,36 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { smallCard, tokenMeter } from "./helpers/cards.js";
 
 // newcomer72b M5: a prospect's scenario on a card that prices cached input tokens apart and on one that does not. With
 // both given as versions, the later version's cached tokens, left out of the item, cost nothing without a word; on the
 // older card alone, `input_cached_tokens: 0` was refused. A call: 100 input tokens at 1, cached at 0.1 (version 2 only).
 function card(version: "1" | "2", effective: string): string {
-  return `provider: tok
-version: "${version}"
-effective: "${effective}"
-unit: credits
-currency: USD
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  ai: { label: AI }
-pools:
-  ai: { label: AI, when_exhausted: allow }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-plans:
-  starter: { label: Starter, included: 1000, price: 0 }
-meters:
-  call:
-    description: a model call
-    aggregation: flow
-    category: ai
-    pool: ai
-    price: "0"
-    components:
-      input_tokens: "1"
-${version === "2" ? '      input_cached_tokens: "0.1"\n' : ""}`;
+  return smallCard({ provider: "tok", version, effective, currency: "USD", creditPrice: null, pool: "allow", plans: ["starter: { label: Starter, included: 1000, price: 0 }"], meters: tokenMeter(version === "2") });
 }
 
 function folder(components: string): string {

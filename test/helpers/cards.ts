@@ -100,11 +100,13 @@ export interface SmallCard {
   kinds?: string[];
   /** Top-level lines before the categories (plan_changes:, crossing:). */
   top?: string[];
+  /** What the `main` pool does when the credits are gone (block by default). */
+  pool?: string;
   plans: string[];
   meters: string[];
 }
 
-/** A small card in credits: one `api` category, one `main` pool that blocks, the kinds, plans and meters given. */
+/** A small card in credits: one `api` category, one `main` pool (that blocks, unless `pool` says), the kinds, plans and meters given. */
 export function smallCard(c: SmallCard): string {
   const creditPrice = c.creditPrice === undefined ? "0.01" : c.creditPrice;
   return [
@@ -118,7 +120,7 @@ export function smallCard(c: SmallCard): string {
     "cycle: { period: monthly }",
     ...(c.top ?? []),
     "categories: { api: { label: API } }",
-    "pools: { main: { label: Main, when_exhausted: block } }",
+    `pools: { main: { label: Main, when_exhausted: ${c.pool ?? "block"} } }`,
     "grant_kinds:",
     `  included: { priority: 1, expires: ${c.included ?? "cycle_end"} }`,
     ...(c.kinds ?? []).map((k) => `  ${k}`),
@@ -134,4 +136,9 @@ export function smallCard(c: SmallCard): string {
 export function callMeter(m: { name?: string; price?: string; dimensions?: string[]; category?: string; pool?: string } = {}): string {
   const dims = m.dimensions === undefined ? "" : ` dimensions: [${m.dimensions.join(", ")}],`;
   return `  ${m.name ?? "call"}: { description: a call, aggregation: flow,${dims} category: ${m.category ?? "api"}, pool: ${m.pool ?? "main"}, price: "${m.price ?? "1"}" }`;
+}
+
+/** A card's `meters:` lines: a call priced on its input tokens at 1 (its own price 0), and, with `cached`, its cached input tokens at 0.1. */
+export function tokenMeter(cached: boolean): string[] {
+  return ["  call:", "    description: a model call", "    aggregation: flow", "    category: api", "    pool: main", '    price: "0"', "    components:", '      input_tokens: "1"', ...(cached ? ['      input_cached_tokens: "0.1"'] : [])];
 }
