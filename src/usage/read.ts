@@ -1,3 +1,4 @@
+import { absentColumn, NO_SUCH_COLUMN } from "./absent-column.js";
 import { createReadStream, statSync } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { csvParseError } from "../csv-errors.js";
@@ -312,27 +313,6 @@ function isZlibError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && (e as NodeJS.ErrnoException).code!.startsWith("Z_");
 }
 
-/**
- * Why a row has no column of a name the card reads: the header's column of that name may be
- * read as something else by the mapping, which "no such column" would hide.
- */
-function absentColumn(mapping: ColumnMapping, name: string): string {
-  if (mapping.ignore.has(name)) return `no such column: ${shown(name)} is under ignore_columns:`;
-  for (const [canonical, source] of Object.entries(mapping.columns)) if (source === name) return `no such column: ${shown(name)} is read as ${canonical}`;
-  const renamed = mapping.rename.get(name);
-  if (renamed !== undefined && renamed !== name) return `no such column: ${shown(name)} is renamed to ${shown(renamed)}`;
-  // The column the card means may be one the mapping ignores under another name (newcomer53 L5: `prompt_tokens` for `input_tokens`).
-  const ignored = [...mapping.ignore];
-  if (ignored.length === 0) return NO_SUCH_COLUMN;
-  const listed = ignored.slice(0, IGNORED_NAMED).map((c) => shown(c)).join(", ") + (ignored.length > IGNORED_NAMED ? ` and ${ignored.length - IGNORED_NAMED} more` : "");
-  return `no such column; the mapping ignores ${listed}: where one of them holds ${shown(name)}, rename: { COLUMN: ${name} } in place of ignore_columns: (--map dim:${name}=COLUMN)`;
-}
-
-/** Ignored columns named in the error for a missing one, before the rest are counted. */
-const IGNORED_NAMED = 6;
-
-const NO_SUCH_COLUMN = "no such column";
-
 /** The digits parsePlainDecimal reads at most (money.ts): more is no plausible count, and only slows the replay. */
 const MAX_QUANTITY_DIGITS = 40;
 
@@ -432,7 +412,7 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
         // A gateway leaves a count empty (a call cancelled, a stream cut): priced as 0 it would under-bill in silence, so it
         // is refused, with the way on where the row is not usage (newcomer, stop 36: a month stopped with no way given).
         const skip = column ? emptyCountSkip(layout, column.index, name) : "";
-        throw new UserError(`meter ${shown(meterName)} needs a quantity of ${shown(name)}`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name));
+        throw new UserError(`meter ${shown(meterName)} needs a quantity of ${shown(name)}`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name, layout.header));
       }
       const q = parsePlainDecimal(cell.trim());
       // Named as the export names its column, and as the card reads it where a mapping renamed it (newcomer, stop 40).
@@ -455,7 +435,7 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
       const column = (layout.columns.get(dim) ?? 0) - 1;
-      const absent = column < 0 ? absentColumn(mapping, dim) : "an empty cell";
+      const absent = column < 0 ? absentColumn(mapping, dim, layout.header) : "an empty cell";
       // A column the export does not write at all may be given every row's one value (newcomer51 #5: no way was named);
       // one the mapping reads as another is the mapping's to fix.
       const given = absent === NO_SUCH_COLUMN ? `; or, where every row has one, constants: { ${dim}: VALUE } in the usage mapping` : "";
