@@ -24,7 +24,7 @@ export function waitingNotes(settings: AccountSettings, statement: Statement): s
     const more = restated.length === 1 ? "" : ` (and ${(restated.length - 1).toLocaleString("en-US")} more such change${restated.length === 2 ? "" : "s"} while one waits)`;
     const named = first.change === "plan" ? `plan ${first.to}` : `allowance ${first.to}`;
     notes.push(
-      `burnrate: note: ${formatLocation(w.restatedAt)} names ${named} of ${shown(a.account)} while ${waitingText(w)} (${formatLocation(w.origin)}) waits for ${formatInstant(w.appliesAt)}${more}: it changes nothing, and ${waitingText(w)} still applies then; where the customer took it back, - { at: ..., cancel_scheduled: true } takes it back (docs/timelines.md)\n`,
+      `burnrate: note: ${formatLocation(w.restatedAt)} names ${named} of ${shown(a.account)} while ${waitingText(w)} (${formatLocation(w.origin)}) waits for ${formatInstant(w.appliesAt)}${more}: ${first.granted.gt(0) ? "it raises the allowance until then" : "it changes nothing"}, and ${waitingText(w)} still applies then; where the customer took it back, - { at: ..., cancel_scheduled: true } takes it back (docs/timelines.md)\n`,
     );
   }
   return notes;
