@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate } from "./helpers/cli.js";
+import { burnrate, ROOT } from "./helpers/cli.js";
 
 // red72c: what waits for the cycle's end beside other changes. quill: starter 500 credits for 29, growth 2,000 for 99,
 // scale 8,000 for 349; a job costs 1 credit; downgrades wait for the next cycle (next_cycle). gale is on scale from
@@ -150,5 +150,41 @@ describe("refusals (red72c M3, M4)", () => {
     expect([grant.code, grant.stderr]).toEqual([2, expect.stringContaining('account.yaml:7:61: wrong value (expected an account\'s name (not empty), found "")')]);
     const change = await statement(files('changes:\n  - { at: 2026-10-10, plan: starter, account: "" }\n'));
     expect([change.code, change.stderr]).toEqual([2, expect.stringContaining('account.yaml:7:47: wrong value (expected an account\'s name (not empty), found "")')]);
+  });
+});
+
+describe("the notes of a file that writes no account: of its own (red72c L1, L2)", () => {
+  // Three accounts' usage: gale (named nowhere), dune (under accounts:); a file without account: bills "default" apart.
+  const MANY = "timestamp,account,meter,quantity\n2026-10-15T10:00:00Z,gale,job,100\n2026-10-15T10:00:00Z,dune,job,300\n";
+  function unnamed(body: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "waiting72b-"));
+    writeFileSync(join(dir, "card.yaml"), card("prorated"));
+    writeFileSync(join(dir, "account.yaml"), `card: card.yaml\nplan: scale\nanchor: 2026-10-01\ntimezone: UTC\n${body}accounts:\n  dune: { plan: scale }\n`);
+    writeFileSync(join(dir, "usage.csv"), MANY);
+    return dir;
+  }
+
+  it("a change written account: default is not said to name no account", async () => {
+    const r = await statement(unnamed("changes:\n  - { at: 2026-10-10, plan: starter, account: default }\n  - { at: 2026-10-12, plan: starter, account: dune }\n"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('burnrate: note: a change (account.yaml:6:5) is "default"\'s (its account: or, left out, that of an account file that writes no account: of its own), which no row is');
+    expect(r.stderr).not.toContain("names no account");
+  });
+
+  it("the warning for a grant without account: there asks for the account meant, not for account: default to say so", async () => {
+    const dir = unnamed("");
+    writeFileSync(join(dir, "account.yaml"), readFileSync(join(dir, "account.yaml"), "utf8").replace("accounts:", "grants:\n  - { kind: included, amount: 100, at: 2026-10-05 }\naccounts:"));
+    const w = await statement(dir);
+    expect(w.code).toBe(0);
+    expect(w.stderr).toContain('account.yaml:6:5: a grant without account: goes to "default", the account of a file that writes no account: of its own, in a file that names accounts under accounts:; write the account meant ("dune"), or account: default only where a customer of that name is meant');
+    expect(w.stderr).not.toContain("to say so");
+  });
+
+  it("docs/accounts.md's \"Every key\" example names each grant's account, as the warning asks of such a file", () => {
+    const example = /```yaml\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "docs/accounts.md"), "utf8"))![1]!;
+    expect(example).toMatch(/^accounts:/m);
+    const grants = /^grants:.*\n((?: {2}- .*\n)+)/m.exec(example)![1]!.trim().split("\n");
+    expect(grants.length).toBeGreaterThan(0);
+    for (const g of grants) expect(g).toMatch(/account: \w+/);
   });
 });
