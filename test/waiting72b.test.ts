@@ -108,6 +108,13 @@ describe("an allowance raised while a downgrade waits, under upgrade: new_cycle 
 });
 
 describe("still_waits and the note only while true (red72c M1)", () => {
+  it("no note for a re-statement in a cycle a new_cycle upgrade closed, the downgrade then taken back", async () => {
+    const r = await statement(files(DOWNGRADE + "  - { at: 2026-10-12, plan: scale }\n  - { at: 2026-10-15, allowance: 9000 }\n  - { at: 2026-10-20, cancel_scheduled: true }\n", "new_cycle"));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const [, , third] = cyclesOf(r.stdout);
+    expect([third!.money.plan, third!.allowance]).toEqual(["349", "9000"]);
+  });
+
   const RESTATE = DOWNGRADE + "  - { at: 2026-10-15, plan: scale }\n";
 
   it("a re-statement, then a cancel: no note, the re-statement's row no longer says the downgrade still applies", async () => {

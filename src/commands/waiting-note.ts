@@ -17,7 +17,10 @@ export function waitingNotes(settings: AccountSettings, statement: Statement): s
   const notes: string[] = [];
   for (const a of statement.accounts) {
     if (!changed.has(a.account)) continue;
-    const restated = a.cycles.flatMap((c) => c.timeline.filter((t): t is TimelineEntry & { stillWaits: NonNullable<TimelineEntry["stillWaits"]> } => t.stillWaits !== undefined));
+    // A change a cancellation took back does not still apply: the engine takes still_waits off the open cycle's rows,
+    // but a cycle an upgrade closed early (new_cycle) is kept as it closed (red72c M1).
+    const takenBack = new Set(a.cycles.flatMap((c) => c.timeline.flatMap((t) => (t.tookBack === undefined ? [] : [formatLocation(t.tookBack.origin)]))));
+    const restated = a.cycles.flatMap((c) => c.timeline.filter((t): t is TimelineEntry & { stillWaits: NonNullable<TimelineEntry["stillWaits"]> } => t.stillWaits !== undefined && !takenBack.has(formatLocation(t.stillWaits.origin))));
     const first = restated[0];
     if (first === undefined) continue;
     const w = first.stillWaits;
