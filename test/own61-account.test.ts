@@ -95,7 +95,7 @@ describe("an account file of customers and the file's own account (newcomer60 M3
       ["bob", ["9"]],
       ["cleo", ["9"]],
     ]);
-    expect(run.stderr).toMatch(/^burnrate: note: a change \(.*account\.yaml:9:5\) names no account, in an account file that writes no account: of its own, so it is "default"'s, which no row is: it changes no account's terms; write account: NAME in each change for a customer's, or its terms under accounts:\n$/);
+    expect(run.stderr).toMatch(/^burnrate: note: a change \(.*account\.yaml:9:5\) is "default"'s \(its account: or, left out, that of an account file that writes no account: of its own\), which no row is: it changes no account's terms; write account: NAME in each change for a customer's, or its terms under accounts:\n$/);
   });
 
   it("F1: the same change where rows are default's (a log of no account column) is theirs, as before: Pro's 9 USD, then Free", async () => {

@@ -16,9 +16,15 @@ import { unownedEntriesWarning } from "./unowned-grants.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
+/**
+ * An account named by a grant or a change: an empty name is no account's, and a grant made one of its own, billed a plan
+ * fee (red72c M4: `account: ""` gave a pack to an account "" billed 99, and the account meant's usage was refused).
+ */
+const accountName = (description: string) => text({ pattern: /\S/, expected: "an account's name (not empty)", description });
+
 const grantCodec = record(
   { kind: text(), amount: decimal({ positive: true }), at: INSTANT_TEXT },
-  { account: text({ description: "who receives it, in a log with many accounts" }) },
+  { account: accountName("who receives it, in a log with many accounts") },
 );
 
 const changeFields = {
@@ -32,7 +38,7 @@ const changeFields = {
 const CHANGE_KINDS = ["plan", "overage", "allowance", "subscription_end", "cancel_scheduled"] as const;
 const changeDescription = `a dated change of the account's terms: exactly one of ${CHANGE_KINDS.join(", ")}`;
 const changesOf = (account: boolean) =>
-  list(record({ at: INSTANT_TEXT }, account ? { ...changeFields, account: text({ description: "whose terms change, in a log with many accounts (default: the account file's)" }) } : changeFields, changeDescription), {
+  list(record({ at: INSTANT_TEXT }, account ? { ...changeFields, account: accountName("whose terms change, in a log with many accounts (default: the account file's)") } : changeFields, changeDescription), {
     description: "dated changes of the plan, overage billing, allowance or subscription end, or the cancellation of those waiting for the cycle's end, in time order (SPEC 7)",
   });
 

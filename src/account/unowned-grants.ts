@@ -29,7 +29,12 @@ export function unownedEntriesWarning(account: AccountFile | undefined, own: str
   const rest = places.length - Math.min(places.length, NAMED);
   const also = others.length === 0 ? "" : ` (also ${others.join(", ")}${rest > 0 ? `, and ${rest.toLocaleString("en-US")} more` : ""})`;
   const names = [...entries.keys()].slice(0, NAMED).map((n) => shown(n)).join(", ");
-  return `burnrate: warning: ${formatLocation(places[0]!)}: ${what} without account:${also} ${one ? "goes" : "go"} to the file's own account, ${shown(own)}, in a file that names accounts under accounts:; write account: ${own} to say so, or the account meant (${names}${entries.size > NAMED ? ", ..." : ""})\n`;
+  const meant = `(${names}${entries.size > NAMED ? ", ..." : ""})`;
+  const where = `${formatLocation(places[0]!)}: ${what} without account:${also} ${one ? "goes" : "go"} to`;
+  // A file that writes no account: has no own account to "say so" for: its default is billed a plan of its own where it
+  // has no row, and the notes then say so (red72c L2: the warning's "write account: default" met "correct the name").
+  if (doc.account === undefined) return `burnrate: warning: ${where} ${shown(own)}, the account of a file that writes no account: of its own, in a file that names accounts under accounts:; write the account meant ${meant}, or account: ${own} only where a customer of that name is meant\n`;
+  return `burnrate: warning: ${where} the file's own account, ${shown(own)}, in a file that names accounts under accounts:; write account: ${own} to say so, or the account meant ${meant}\n`;
 }
 
 /** A top-level change's `account:` (the codec's type of a change does not say the top level's list may name one). */

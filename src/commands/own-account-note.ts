@@ -42,6 +42,8 @@ export function unnamedChangesNote(settings: AccountSettings, statement: Stateme
   const changes = settings.changes.filter((c) => c.account === unnamed.name);
   if (changes.length === 0) return undefined;
   const first = changes[0]!.origin;
-  const which = changes.length === 1 ? `a change (${formatLocation(first)}) names` : `${changes.length.toLocaleString("en-US")} changes (the first at ${formatLocation(first)}) name`;
-  return `burnrate: note: ${which} no account, in an account file that writes no account: of its own, so ${changes.length === 1 ? "it is" : "they are"} ${shown(unnamed.name)}'s, which no row is: ${changes.length === 1 ? "it changes" : "they change"} no account's terms; write account: NAME in each change for a customer's, or its terms under accounts:\n`;
+  const which = changes.length === 1 ? `a change (${formatLocation(first)}) is` : `${changes.length.toLocaleString("en-US")} changes (the first at ${formatLocation(first)}) are`;
+  // Said alike of a change that writes no account: and of one that writes account: default (red72c L2: "names no
+  // account" was said of one that named it, as the grants warning asks).
+  return `burnrate: note: ${which} ${shown(unnamed.name)}'s (its account: or, left out, that of an account file that writes no account: of its own), which no row is: ${changes.length === 1 ? "it changes" : "they change"} no account's terms; write account: NAME in each change for a customer's, or its terms under accounts:\n`;
 }

@@ -12,6 +12,17 @@ import { AccountRuns, outlivesCycle } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 import { endsWithSubscription } from "./subscription-end.js";
 
+/**
+ * An account's latest change that waited for a cycle's end: where it was written and when due, its row (`entry`), the
+ * re-statements since that say it still waits (`said`), and what ended its wait before it applied, if anything did.
+ */
+interface Waited {
+  waiting: WaitingChange;
+  entry: TimelineEntry;
+  said: TimelineEntry[];
+  ended?: string;
+}
+
 const NO_SWITCHES: readonly { card: RateCard; at: Instant }[] = [];
 
 /** Purchases and timeline changes (card versions, terms) applied in time order among the events. */
@@ -236,14 +247,20 @@ export abstract class TimelineApplication extends AccountRuns {
     // An allowance agreed for the plan in force replaces an allowance waiting for it, not a change of plan waiting
     // (red team, stop 37: an allowance restated after a downgrade was asked cancelled the downgrade).
     const otherPlanWaits = run.pending !== undefined && run.pending.plan.key !== before.plan.key;
-    const replaces = c.change.kind === "plan" ? !restated : c.change.kind === "allowance" && !otherPlanWaits;
+    // At a cycle's start a plan change opens the cycle on the plan it names, the plan in force named again too: what
+    // waited for that start is replaced, as a cancellation there takes it back (red72c M2: November opened on the
+    // downgrade under "scale -> scale, at once").
+    const replaces = c.change.kind === "plan" ? !restated || newCycle : c.change.kind === "allowance" && !otherPlanWaits;
     const waited = this.waited.get(run.id);
-    if (replaces && run.pending !== undefined && waited !== undefined) waited.ended = `was replaced by the change at ${formatLocation(c.origin)}`;
+    if (replaces && run.pending !== undefined && waited !== undefined) this.endWait(waited, `was replaced by the change at ${formatLocation(c.origin)}`);
     if (replaces) run.pending = undefined;
     else if (!restated && !(c.change.kind === "allowance" && otherPlanWaits) && run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
     // A plan named again (or an allowance agreed beside a downgrade waiting) leaves what waits: said with the change, as
     // "at once" alone read as if the downgrade were undone (newcomer72a H2).
-    if (run.pending !== undefined && waited !== undefined && (restated || (c.change.kind === "allowance" && otherPlanWaits))) entry.stillWaits = { ...waited.waiting, restatedAt: c.origin };
+    if (run.pending !== undefined && waited !== undefined && (restated || (c.change.kind === "allowance" && otherPlanWaits))) {
+      entry.stillWaits = { ...waited.waiting, restatedAt: c.origin };
+      waited.said.push(entry);
+    }
     if (newCycle) {
       run.terms = after;
       this.advance(run, c.at);
@@ -255,9 +272,14 @@ export abstract class TimelineApplication extends AccountRuns {
     const direction = sizing && run.ended === undefined ? changeDirection(before, after) : 0;
     // At the start of the first cycle (already open) the next cycle is this one: a downgrade applies at once.
     if (direction < 0 && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
+      // An allowance cut beside a downgrade waiting is the plan in force's: the downgrade opens the next cycle on its own
+      // plan's allowance, so the cut changes nothing and the downgrade still waits (docs/timelines.md; red72c H1: the cut
+      // took the downgrade's place, and November was billed scale 349 under a note saying starter still applied).
+      if (c.change.kind === "allowance" && otherPlanWaits) return cycle.note(entry);
       run.pending = after;
-      this.waited.set(run.id, { waiting: waitingChange(before, after, cycle.end, c.origin) });
-      cycle.note({ ...entry, appliesAt: cycle.end });
+      const waits = { ...entry, appliesAt: cycle.end };
+      this.waited.set(run.id, { waiting: waitingChange(before, after, cycle.end, c.origin), entry: waits, said: [] });
+      cycle.note(waits);
       return;
     }
     if (direction > 0 && this.card.planChanges.upgrade === "new_cycle" && c.at !== cycle.start) {
@@ -283,7 +305,18 @@ export abstract class TimelineApplication extends AccountRuns {
    * Each account's latest change that waited for a cycle's end, and, where something ended its wait before it applied
    * (a change that replaced it, a cancellation), what: a cancellation that finds nothing waiting says what became of it.
    */
-  private readonly waited = new Map<string, { waiting: WaitingChange; ended?: string }>();
+  private readonly waited = new Map<string, Waited>();
+
+  /**
+   * What waited ends before it applies (replaced, taken back): the re-statements that said it still waits no longer
+   * say so, nor does the note made of them (red72c M1: "the downgrade to starter still applies" beside a cancellation).
+   * Only those in the open cycle are changed: a closed cycle's statement is kept as it closed (it may be spilled).
+   */
+  private endWait(waited: Waited, ended: string): void {
+    waited.ended = ended;
+    for (const said of waited.said) delete said.stillWaits;
+    waited.said.length = 0;
+  }
 
   /**
    * `cancel_scheduled: true` takes back what waits for the cycle's end, and the terms in force stay (newcomer72a H2: a
@@ -294,6 +327,9 @@ export abstract class TimelineApplication extends AccountRuns {
   private cancelScheduled(c: AccountChange): void {
     const run = this.run(c.account);
     this.advance(run, c.at - 1);
+    // After the end no plan is in force, nor a change waiting for it, as for a plan or allowance change (red72c M3: a
+    // cancel after the end was taken, and changed the plan a later end restored).
+    this.checkBeforeEnd(run, c);
     const waited = this.waited.get(run.id);
     if (run.pending === undefined || waited === undefined) {
       const last = waited === undefined ? "no downgrade or allowance cut waited before it" : `${waitingText(waited.waiting)} (${formatLocation(waited.waiting.origin)}) ${waited.ended ?? `applied at ${formatInstant(waited.waiting.appliesAt)}`}, before this`;
@@ -301,7 +337,7 @@ export abstract class TimelineApplication extends AccountRuns {
     }
     const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...describeChange(run.terms, c.change, run.subscriptionEnd, waited.waiting), granted: ZERO, removed: ZERO, appliesAt: undefined, tookBack: waited.waiting };
     run.pending = undefined;
-    waited.ended = `was taken back at ${formatInstant(c.at)} (${formatLocation(c.origin)})`;
+    this.endWait(waited, `was taken back at ${formatInstant(c.at)} (${formatLocation(c.origin)})`);
     if (c.at >= run.cycle.end) this.advance(run, c.at);
     run.cycle.note(entry);
   }
@@ -351,6 +387,13 @@ export abstract class TimelineApplication extends AccountRuns {
     const at = entry.at;
     run.cycle.end = at;
     run.calendar = { calendar: new Calendar(at, this.setup.calendar.zone), index: run.cycle.index + 1 };
+    // A downgrade waiting (beside an allowance raised) waits for the end of the cycle the upgrade opens, which opens on
+    // the upgrade (red72c H2: it opened on the downgrade, a raise to 9,000 billed starter's 500, and a cancel before
+    // it was refused as "applied"). What said when it applies says so before the cycle closes.
+    const waiting = run.pending;
+    const waited = this.waited.get(run.id);
+    if (waiting !== undefined && waited !== undefined) this.moveWait(waited, this.cycleStart(run, run.cycle.index + 2));
+    run.pending = undefined;
     const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
     // Bought or given credits that end with their cycle end with this one, closed early: expired in it, as at any
     // cycle's end (outlivesCycle), not carried as closing into a cycle that never holds them (red team, stop 38: a
@@ -363,8 +406,20 @@ export abstract class TimelineApplication extends AccountRuns {
     this.logExpiries(run, gone);
     const lapsed = gone.filter((g) => endsWithCycle(g.kind)).reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
     this.openCycle(run, run.cycle.index + 1);
-    run.cycle.note({ ...entry, granted: run.terms.allowance, removed: lapsed });
+    run.pending = waiting;
+    // The closed cycle's re-statements stay as they closed; this entry (noted in the open one) is the one said now.
+    if (waited !== undefined) waited.said = entry.stillWaits === undefined ? [] : [entry];
+    entry.granted = run.terms.allowance;
+    entry.removed = lapsed;
+    run.cycle.note(entry);
     for (const lapse of lapsedByCap(run, gone, (c) => this.scale.decimal(c))) run.cycle.note(lapse);
+  }
+
+  /** What waits applies at `at` now (a cycle an upgrade opened ends there): the change's row and what re-stated it say so. */
+  private moveWait(waited: Waited, at: Instant): void {
+    waited.waiting = { ...waited.waiting, appliesAt: at };
+    waited.entry.appliesAt = at;
+    for (const said of waited.said) said.stillWaits = { ...said.stillWaits!, appliesAt: at };
   }
 
   /**

@@ -325,8 +325,13 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
     const effect = (t: CycleStatement["timeline"][number]): string => {
       if (t.appliesAt !== undefined) return `applies from ${localDateTime(ctx, t.appliesAt)}`;
       if (t.tookBack !== undefined) return `took back ${waitingText(t.tookBack)}, which was to apply from ${localDateTime(ctx, t.tookBack.appliesAt)}`;
-      // A re-statement changes nothing at once: "at once" alone read as if it undid the downgrade (newcomer72a H2).
-      if (t.stillWaits !== undefined) return `at once; ${waitingText(t.stillWaits)} still applies from ${localDateTime(ctx, t.stillWaits.appliesAt)}`;
+      // A re-statement changes nothing at once: "at once" alone read as if it undid the downgrade (newcomer72a H2). An
+      // allowance beside a downgrade waiting says what it did (a raise grants, a cut changes nothing) and that the
+      // downgrade still waits (red72c H1: the table said only "applies from", JSON and CSV that it still waits).
+      if (t.stillWaits !== undefined) {
+        const did = t.granted.gt(0) ? `granted ${money(t.granted)} ${ctx.card.unit}` : t.from === t.to ? "at once" : "changes nothing";
+        return `${did}; ${waitingText(t.stillWaits)} still applies from ${localDateTime(ctx, t.stillWaits.appliesAt)}`;
+      }
       if (t.granted.gt(0) && t.removed.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}, removed ${money(t.removed)}`;
       if (t.granted.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}`;
       if (t.removed.gt(0)) return `removed ${money(t.removed)} ${ctx.card.unit}`;
