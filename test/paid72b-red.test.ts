@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
 import { folderMaker } from "./helpers/gateway-logs.js";
@@ -74,5 +76,53 @@ describe("reconcile with card versions, the bill's periods re-cut (red72b H1)", 
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect([out.status, out.money.bill_total, out.money.computed_total]).toEqual(["attention", "0", "7.2"]);
+  });
+});
+
+describe("reconcile and a grant kind given free (red72b M5, M3)", () => {
+  // Fliplet's ledger fixture, its card given a promo kind the provider gives free, and the account a promo of 300 on
+  // Nov 5 beside its top-up of 500 on Nov 3. The ledger's Payment rows are credits bought: 500, the top-up's; the promo
+  // is no payment. It was asked of the ledger as one: "800 granted (topup 500, promo 300)", exit 1 on a correct ledger.
+  const fixture = (name: string) => readFileSync(join("fixtures/reconcile/ledger", name), "utf8");
+  const fliplet = readFileSync("ratecards/fliplet.yaml", "utf8").replace(/^grant_kinds:\n/m, "grant_kinds:\n  promo: { priority: 0, expires: never, paid: false }\n");
+  const files = (ledger: string) => ({
+    "fliplet.yaml": fliplet,
+    "account.yaml": fixture("account.yaml").replace(/^card: .*$/m, "card: fliplet.yaml") + "  - { kind: promo, amount: 300, at: 2026-11-05T09:00:00Z }\n",
+    "usage.csv": fixture("usage.csv"),
+    "ledger.csv": ledger,
+    "ledger.csv.mapping.yaml": fixture("ledger.csv.mapping.yaml"),
+  });
+  const args = ["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "ledger.csv", "--format", "json"];
+
+  it("a ledger whose one payment is the top-up of 500 agrees: 500 paid, 500 bought", async () => {
+    const dir = folder(files(fixture("ledger.csv")));
+    const r = await burnrate(args, { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).payments).toEqual({ rows: 1, bill: "500", granted: "500" });
+  });
+
+  it("a payment of 200 more differs, the promo said apart as given free", async () => {
+    const dir = folder(files(`${fixture("ledger.csv")}tx-1008,2026-11-26T09:00:00Z,Payment,200,top-up\n`));
+    const r = await burnrate(args, { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([1, "burnrate: the bill's payments differ from the grants in the account file: 2 payment row(s) of 700 credits on the bill; 500 granted by the account file in these cycles (topup 500); not compared, given free by the card (paid: false): promo 300\n"]);
+  });
+
+  it("a billed promo the card gives free is said to bill a gift, not a purchase missing from the grants", async () => {
+    // The card's promo is paid: false; the bill charges 300 x 0.012 = 3.60 for it. Computed: nothing bought, so the
+    // line is +3.60 missing in the usage, and the account file does grant the 300, free.
+    const dir = folder({
+      "card.yaml": card("1", "2026-11-01", ", paid: false"),
+      "account.yaml": 'card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { account: acme, kind: promo, amount: 300, at: "2026-11-05T00:00:00Z" }\n',
+      "usage.csv": "timestamp,meter,quantity\n2026-11-10T10:00:00Z,call,100\n",
+      "bill.csv": "period_start,activity,quantity,amount\n2026-11-01,Calls,100,200\n2026-11-01,Pro plan,1,99\n2026-11-01,Promo credits,300,3.6\n",
+      "bill.csv.mapping.yaml": "activities: { Calls: call, Pro plan: plan, Promo credits: credits_bought }\n",
+    });
+    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    const [d] = JSON.parse(r.stdout).differences;
+    expect([d.meter, d.delta, d.class, d.explanation]).toEqual([
+      "credits_bought", "3.6", "missing_in_usage",
+      "the bill charges 3.6 USD for credits bought, quantity 300; the account file grants 300 promo credits in this cycle, which the card gives free (paid: false): the invoice bills a gift, or the card is wrong to give it?",
+    ]);
   });
 });
