@@ -126,3 +126,34 @@ describe("reconcile and a grant kind given free (red72b M5, M3)", () => {
     ]);
   });
 });
+
+describe("simulate and a purchase kind a later version gives free (red72b M2)", () => {
+  // 10 users x 60 calls a cycle = 600 calls = 1,200 credits on Pro's 1,000. v1 sells top-ups; v2, from Dec 1, gives
+  // them free (paid: false), so sells none. November buys 200 x 0.012 = 2.40: 101.40. December buys nothing: 200
+  // credits short, 100 calls refused, 99.00. Total 200.40. It bought nothing in either cycle (198.00) and said "Pro
+  // cannot buy top-ups".
+  const files = {
+    "v1.yaml": card("1", "2026-11-01"),
+    "v2.yaml": card("2", "2026-12-01", "", ", paid: false"),
+    "sc.yaml": "name: heavy\ncard: v1.yaml\nplan: pro\nstart: 2026-11-01\ncycles: 2\npopulations:\n  - name: u\n    users: 10\n    per_user:\n      - { meter: call, quantity: 60 }\n",
+  };
+
+  it("buys November's 200 top-ups under v1 and none in December: 200.40", async () => {
+    const dir = folder(files);
+    const [plan] = (await json(["simulate", "sc.yaml", "--card", "v1.yaml", "--card", "v2.yaml"], dir)).plans;
+    expect([plan.money, plan.topup_needed, plan.without_topups.money]).toEqual(["200.4", "200", "198"]);
+    expect(plan.cycles.map((c: { topup_needed: string; money: string; rejected_with_topups: { events: number }[] }) => [c.topup_needed, c.money, c.rejected_with_topups.map((r) => r.events)])).toEqual([
+      ["200", "101.4", []],
+      ["0", "99", [100]],
+    ]);
+    // The note names the cycle that cannot buy, and why.
+    const table = await burnrate(["simulate", "sc.yaml", "--card", "v1.yaml", "--card", "v2.yaml", "--format", "table"], { cwd: dir });
+    expect(table.stdout.replace(/\s+/g, " ")).toContain('Pro in cycle 2 cannot buy top-ups (card version "2" gives topup free: paid: false, sold by none): refused usage stays refused.');
+  });
+});
+
+async function json(args: string[], cwd: string) {
+  const r = await burnrate([...args, "--format", "json"], { cwd });
+  expect([r.code, r.stderr]).toEqual([0, ""]);
+  return JSON.parse(r.stdout);
+}
