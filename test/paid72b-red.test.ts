@@ -157,3 +157,32 @@ async function json(args: string[], cwd: string) {
   expect([r.code, r.stderr]).toEqual([0, ""]);
   return JSON.parse(r.stdout);
 }
+
+describe("a later card version that drops a grant kind the account still grants (red72b H4)", () => {
+  // v2, from Nov 15, has no promo kind. A promo granted on Nov 20 crashed the replay ("reading 'expires'"). Now refused
+  // at the grant, naming the version; a promo on Nov 5, under v1, is priced as before (free: 99.00).
+  const v2 = card("2", "2026-11-15").replace(/^ {2}promo: .*\n/m, "");
+  const account = (grants: string) => `card: v1.yaml\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n${grants}`;
+  const usage = "timestamp,meter,quantity\n2026-11-10T10:00:00Z,call,100\n";
+
+  it("refuses the Nov 20 grant at its place, exit 2; the Nov 5 one alone is priced", async () => {
+    const dir = folder({
+      "v1.yaml": card("1", "2026-11-01", ", paid: false"),
+      "v2.yaml": v2,
+      "late.yaml": account('grants:\n  - { account: acme, kind: promo, amount: 100, at: "2026-11-20T00:00:00Z" }\n'),
+      "early.yaml": account('grants:\n  - { account: acme, kind: promo, amount: 100, at: "2026-11-05T00:00:00Z" }\n'),
+      "usage.csv": usage,
+    });
+    const r = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "late.yaml", "--usage", "usage.csv"], { cwd: dir });
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", 'burnrate: error: late.yaml:7:5: grant kind "promo" is not on card version "2" (v2.yaml), in force at 2026-11-20T00:00:00Z when the grant is made (expected a grant kind of card version "2": included, topup; or the kind kept in that version, found "promo")\n']);
+    const [cycle] = (await json(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "early.yaml", "--usage", "usage.csv"], dir)).accounts[0].cycles;
+    expect(cycle.money.total).toBe("99");
+  });
+
+  it("refuses a recurring grant of the kind at the version that lacks it, exit 2", async () => {
+    // The promo recurs each cycle start: Nov 1 under v1, Dec 1 under v2, which has no promo kind.
+    const dir = folder({ "v1.yaml": card("1", "2026-11-01"), "v2.yaml": v2, "account.yaml": account("recurring_grants:\n  - { kind: promo, amount: 100 }\nthrough: 2026-12-15\n"), "usage.csv": usage });
+    const r = await burnrate(["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, 'burnrate: error: v2.yaml:3:12: card version "2" has no grant kind "promo", which the account\'s recurring_grants grant at the cycle start 2026-12-01T00:00:00Z (expected grant_kinds: "promo" in card version "2", or recurring grants of the kinds it has: included, topup, found none)\n']);
+  });
+});

@@ -121,11 +121,11 @@ export function boughtAt(cycle: CycleStatement, versions: VersionsOn, purchase: 
   return parts(cycle, versions).find((p) => sold(p, versions, purchase.kind))?.from;
 }
 
-/** Whether a part's plan, in the version in force over it, sells the kind: a version that gives the kind free (paid: false) sells none. */
+/** Whether a part's plan, in the version in force over it, sells the kind: a version that gives the kind free (paid: false), or has it not, sells none. */
 function sold(part: { plan: string | undefined; from: Instant }, versions: VersionsOn, kind: string): boolean {
   const version = versions.at(part.from);
   const plan = part.plan === undefined ? undefined : version.plans.get(part.plan);
-  return plan !== undefined && sells(plan, kind) && isPaidGrant(version, kind);
+  return plan !== undefined && sells(plan, kind) && version.grantKinds.has(kind) && isPaidGrant(version, kind);
 }
 
 /**
