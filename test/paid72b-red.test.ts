@@ -186,3 +186,32 @@ describe("a later card version that drops a grant kind the account still grants 
     expect([r.code, r.stderr]).toEqual([2, 'burnrate: error: v2.yaml:3:12: card version "2" has no grant kind "promo", which the account\'s recurring_grants grant at the cycle start 2026-12-01T00:00:00Z (expected grant_kinds: "promo" in card version "2", or recurring grants of the kinds it has: included, topup, found none)\n']);
   });
 });
+
+describe("diff --fail-on-unmeasured and a kind made paid again between two cards (red72b H3)", () => {
+  // The base gives the promo free, the new card sells it (paid: false removed). An account that grants no promo cannot
+  // measure that: named, exit 1, as the same change in a later version is. One that grants 300 measures it: the money
+  // rises 300 x 0.012 = 3.60 (99 to 102.6), nothing unmeasured.
+  const files = {
+    "free.yaml": card("1", "2026-11-01", ", paid: false"),
+    "paid.yaml": card("1", "2026-11-01"),
+    "none.yaml": "card: free.yaml\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n",
+    "promo.yaml": 'card: free.yaml\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { account: acme, kind: promo, amount: 300, at: "2026-11-05T00:00:00Z" }\n',
+    "usage.csv": "timestamp,meter,quantity\n2026-11-10T10:00:00Z,call,100\n",
+  };
+  const args = (account: string) => ["diff", "--base", "free.yaml", "--card", "paid.yaml", "--account", account, "--usage", "usage.csv", "--fail-on-unmeasured", "--format", "json"];
+
+  it("names grant_kinds.promo.paid where no cycle holds a promo, exit 1", async () => {
+    const dir = folder(files);
+    const r = await burnrate(args("none.yaml"), { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).unmeasured_rises.map((u: { path: string; change: string; old: string }) => [u.path, u.change, u.old])).toEqual([["grant_kinds.promo.paid", "removed", "false"]]);
+    expect(r.stderr).toContain("grant_kinds.promo.paid is removed (was false), on grant kind promo, made paid, whose credits no cycle of the usage holds, past --fail-on-unmeasured");
+  });
+
+  it("measures it where the corpus grants a promo: 99 to 102.6, nothing unmeasured", async () => {
+    const dir = folder(files);
+    const r = await burnrate(args("promo.yaml"), { cwd: dir });
+    const out = JSON.parse(r.stdout);
+    expect([r.code, out.unmeasured_rises, out.money.base_total, out.money.card_total]).toEqual([0, [], "99", "102.6"]);
+  });
+});
