@@ -215,3 +215,14 @@ describe("diff --fail-on-unmeasured and a kind made paid again between two cards
     expect([r.code, out.unmeasured_rises, out.money.base_total, out.money.card_total]).toEqual([0, [], "99", "102.6"]);
   });
 });
+
+describe("check's gift-kind-billed reads plurals, digits and a word split at _ (red72b L2)", () => {
+  it("warns of promos, promo2026, sign_up, voucher and coupon; not of bonus, promotional or topups", async () => {
+    const kinds = ["promos", "promo2026", "sign_up", "voucher", "coupon", "bonus", "promotional", "topups"].map((k) => `  ${k}: { priority: 3, expires: never }\n`).join("");
+    const dir = folder({ "card.yaml": card("1", "2026-11-01", ", paid: false").replace("plans:\n", `${kinds}plans:\n`) });
+    const r = await burnrate(["check", "card.yaml", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    const named = JSON.parse(r.stdout).files[0].findings.filter((f: { rule: string }) => f.rule === "gift-kind-billed").map((f: { message: string }) => f.message.split('"')[1]);
+    expect(named).toEqual(["promos", "promo2026", "sign_up", "voucher", "coupon"]);
+  });
+});
