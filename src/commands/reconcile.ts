@@ -116,7 +116,9 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     // What each side holds, the grants by kind: which purchase is missing was found by hand (newcomer66 L9).
     const p = result.payments!;
     const kinds = p.byKind.length === 0 ? "" : ` (${p.byKind.map((k) => `${k.kind} ${formatExact(k.credits)}`).join(", ")})`;
-    findings.push(`the bill's payments differ from the grants in the account file: ${p.rows} payment row(s) of ${formatExact(p.bill)} ${card.unit} on the bill; ${formatExact(p.granted)} granted by the account file in these cycles${kinds}`);
+    // A kind the card gives free is no payment, said apart: which grants the ledger's payments were compared with.
+    const free = p.free.length === 0 ? "" : `; not compared, given free by the card (paid: false): ${p.free.map((k) => `${k.kind} ${formatExact(k.credits)}`).join(", ")}`;
+    findings.push(`the bill's payments differ from the grants in the account file: ${p.rows} payment row(s) of ${formatExact(p.bill)} ${card.unit} on the bill; ${formatExact(p.granted)} granted by the account file in these cycles${kinds}${free}`);
   }
   if (failingCredits > 0) {
     const first = result.credits[0]!;

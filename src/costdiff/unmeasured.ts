@@ -58,6 +58,14 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
       }
       continue;
     }
+    // A kind made paid again bills as bought what the corpus grants of it: measured where a cycle holds credits of it (of
+    // the version it is in), named otherwise, between two cards as between versions (red72b H3: two single cards passed).
+    const paid = paidAgainKind(c);
+    if (paid !== undefined) {
+      const held = c.measuredBy === undefined ? money.kinds.has(paid) : money.byVersion.kinds.has(`${c.measuredBy}\u0000${paid}`);
+      if (!held) out.push({ ...c, why: `on grant kind ${paid}, made paid${c.versions === undefined ? "" : ` in version ${c.versions.card}, in force from ${c.versions.from}`}, whose credits no cycle of the usage holds` });
+      continue;
+    }
     if (c.rises !== undefined) {
       out.push(...unmeasuredPrices(c, lines));
       continue;
@@ -77,6 +85,12 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
   }
   return out;
 }
+
+/** The grant kind a change makes paid again (`grant_kinds.promo.paid`: false removed, or made true); undefined for any other change. */
+const paidAgainKind = (c: CardChange): string | undefined => {
+  const keys = segments(c.path);
+  return keys[0] === "grant_kinds" && keys[2] === "paid" && keys.length === 3 && restricts(c) ? keys[1] : undefined;
+};
 
 /** The grant kind whose expiry a change is of (`grant_kinds.pack.expires`, and the settings under it). */
 const expiryKind = (keys: readonly string[]): string | undefined => (keys[0] === "grant_kinds" && keys[2] === "expires" ? keys[1] : undefined);

@@ -13,6 +13,7 @@ import type { LedgerLine } from "./ledger-out.js";
 import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
 import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
 import { endsBy, endsWithSubscription } from "./subscription-end.js";
+import { kindMissing } from "./grant-versions.js";
 
 /**
  * Kinds whose grants expire in the cycle that ends at their expiry, reported as expired there, where the next cycle
@@ -173,7 +174,8 @@ export abstract class AccountRuns extends ReplayState {
     if (index === 0 && !ended && onetime && plan.onetime.gt(0)) this.log(run, { at: start, type: "allowance", grant: ONETIME, amount: plan.onetime });
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
     for (const g of ended ? [] : run.terms.recurringGrants) {
-      const kind = this.card.grantKinds.get(g.kind)!;
+      const kind = this.card.grantKinds.get(g.kind);
+      if (kind === undefined) throw kindMissing(this.card, g.kind, start);
       run.wallet.add(kind, this.scale.of(g.amount), start, this.expiryOf(kind, start, end, run));
       run.cycle.granted(g.kind, g.amount);
       this.log(run, { at: start, type: "payment", grant: g.kind, amount: g.amount });

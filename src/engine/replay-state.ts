@@ -1,4 +1,5 @@
 import { Decimal } from "../money.js";
+import { refuseKindsMissing } from "./grant-versions.js";
 import { GroupTargets, TargetGroups } from "./target-groups.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { cardNamedValues, type NamedValues } from "../ratecard/condition-values.js";
@@ -282,6 +283,7 @@ export abstract class ReplayState {
     protected readonly setup: ReplaySetup,
     ledger?: LedgerSink,
   ) {
+    refuseKindsMissing(setup);
     this.seenIds = new SeenEventIds(setup.eventIds);
     this.closedCycles = new ClosedCycles(setup.closedCycles);
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);

@@ -204,7 +204,20 @@ function grantKinds(subject: CardSubject, report: Report): void {
  * are bought on sale. A whole key or one of its `_` parts (`goodwill_credit`), never a part of a word (`promotional`);
  * a key is lower case letters, digits and `_` (schema.ts KEY), so no `-` or capital needs reading.
  */
-const GIFT_WORDS: ReadonlySet<string> = new Set(["promo", "promotion", "goodwill", "gift", "trial", "referral", "free", "courtesy", "compensation", "welcome", "signup", "loyalty"]);
+const GIFT_WORDS: ReadonlySet<string> = new Set(["promo", "promotion", "goodwill", "gift", "trial", "referral", "free", "courtesy", "compensation", "welcome", "signup", "loyalty", "voucher", "coupon", "freebie", "complimentary"]);
+
+/**
+ * Whether a kind's key names a gift: a `_` part, or two parts that spell one word (`sign_up`), as a gift word, its
+ * plural (`promos`) or followed by digits (`promo2026`): red72b L2 found those, `voucher` and `coupon` unflagged.
+ */
+function namesGift(key: string): boolean {
+  const parts = key.split("_");
+  const words = [...parts, ...parts.slice(1).map((part, i) => parts[i]! + part)];
+  return words.some((word) => {
+    const bare = word.replace(/\d+$/, "");
+    return GIFT_WORDS.has(bare) || (bare.endsWith("s") && GIFT_WORDS.has(bare.slice(0, -1)));
+  });
+}
 
 /**
  * A kind named as a gift, whose `paid:` the card leaves to the default: billed at credit_price as credits bought
@@ -213,7 +226,7 @@ const GIFT_WORDS: ReadonlySet<string> = new Set(["promo", "promotion", "goodwill
  */
 function giftKinds(card: RateCard, report: Report): void {
   for (const kind of card.grantKinds.values()) {
-    if (kind.paid !== undefined || !kind.key.split("_").some((part) => GIFT_WORDS.has(part))) continue;
+    if (kind.paid !== undefined || !namesGift(kind.key)) continue;
     const billed = card.creditPrice === undefined ? "counted as credits bought at no credit_price, which leaves a cycle's money total unknown" : `billed at credit_price (${card.creditPrice.toFixed()} ${card.currency} a credit) as credits bought`;
     report("warning", "gift-kind-billed", ["grant_kinds", kind.key], `grant kind ${shown(kind.key)} reads as given free, but the card does not say paid: its credits are ${billed} in the statement's money, reconcile, diff and simulate`, `a kind given free says paid: false (grant_kinds: { ${kind.key}: { ..., paid: false } }); one sold says paid: true`);
   }

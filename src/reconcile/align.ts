@@ -1,6 +1,7 @@
 import type { Bill, BillCharge } from "../bill/types.js";
 import { CREDITS_BOUGHT, OVERAGE, PLAN_FEE } from "../bill/mapping.js";
-import { creditsBoughtIn } from "../ratecard/cycle-money.js";
+import { creditsBoughtIn, isPaidGrant } from "../ratecard/cycle-money.js";
+import { GIVEN_KINDS } from "../ratecard/purchases.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import { cycleFee, planBilled, versionOf, type FeeCycle } from "../ratecard/plan-fee.js";
@@ -242,8 +243,12 @@ export class Aligner {
         for (const cycle of account.cycles) {
           if (!cycles.has(cycle.index)) continue;
           const bought = boughtMoney(this.card, cycle);
+          const line = bought === undefined ? lines.get(this.id(cycle.index, account.account, CREDITS_BOUGHT, NO_DIMENSIONS)) : entry(cycle.index, account.account, CREDITS_BOUGHT, NO_DIMENSIONS);
+          if (line === undefined) continue;
+          // The cycle's gifts beside the line: a bill's line of credits bought where the grants are given free bills a gift (red72b M3).
+          const free = freeGrants(this.card, cycle);
+          if (free.length > 0) line.freeCredits = [...(line.freeCredits ?? []), ...free];
           if (bought === undefined) continue;
-          const line = entry(cycle.index, account.account, CREDITS_BOUGHT, NO_DIMENSIONS);
           // A card of no credit price (Flikly) cannot put money on them: the credits are said on the line (newcomer66 M2).
           if (bought.money === undefined) line.unpricedCredits = (line.unpricedCredits ?? ZERO).plus(bought.credits);
           else addMoney(line, bought.credits, bought.money);
@@ -266,6 +271,12 @@ function boughtMoney(card: RateCard, cycle: CutStatement["accounts"][number]["cy
     money = price === undefined || money === undefined ? undefined : money.plus(b.credits.mul(price));
   }
   return credits.isZero() ? undefined : { credits, money };
+}
+
+/** A cycle's grants of kinds the card gives free (paid: false): by the version the cycle ends on, a re-cut period's by every version. */
+function freeGrants(card: RateCard, cycle: CutStatement["accounts"][number]["cycles"][number]): { kind: string; credits: Decimal }[] {
+  const versions = cycle.version === undefined ? card.versions ?? [card] : [versionOf(card, cycle.version)];
+  return cycle.grants.filter((g) => !GIVEN_KINDS.has(g.kind) && !g.granted.isZero() && versions.every((v) => !isPaidGrant(v, g.kind))).map((g) => ({ kind: g.kind, credits: g.granted }));
 }
 
 const NO_DIMENSIONS: Readonly<Record<string, string>> = {};

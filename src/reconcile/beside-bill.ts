@@ -2,7 +2,10 @@ import { cycleOfPeriod } from "../bill/period.js";
 import type { IgnoredRow } from "../bill/types.js";
 import { UserError } from "../errors.js";
 import { type Decimal, ZERO } from "../money.js";
-import { INCLUDED } from "../ratecard/types.js";
+import { creditsBoughtIn, isPaidGrant } from "../ratecard/cycle-money.js";
+import { versionOf } from "../ratecard/plan-fee.js";
+import { GIVEN_KINDS } from "../ratecard/purchases.js";
+import type { RateCard } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
 import { sumOf } from "./align.js";
 import type { CutStatement } from "./recut.js";
@@ -66,15 +69,36 @@ export function outsideBill(statement: CutStatement, cycles: ReadonlySet<number>
   return [...byCycle].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
-/** The credits the account file grants in the compared cycles (the plan's included ones aside), in all and by grant kind. */
+/**
+ * The credits the account file grants in the compared cycles (the plan's included and onetime ones aside) that were bought, in all
+ * and by grant kind, and apart those of kinds the card gives free (paid: false): a ledger's Payment rows are credits
+ * bought, so a gift has none (red72b M5: a promo given free was asked of a correct ledger as a payment, exit 1).
+ * The total is creditsBoughtIn's, the money's rule (each grant by the version in force when granted); the kinds are
+ * told apart by the version the cycle ends on (a re-cut period's by any version that sells the kind).
+ */
 export interface Granted {
   total: Decimal;
   byKind: readonly { kind: string; credits: Decimal }[];
+  free: readonly { kind: string; credits: Decimal }[];
 }
 
-export function granted(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Granted {
-  const rows = statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED && !g.granted.isZero())));
-  return { total: sumOf(rows.map((g) => g.granted)), byKind: kindsOf(rows.map((g) => ({ kind: g.kind, credits: g.granted }))) };
+export function granted(card: RateCard, statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Granted {
+  let total = ZERO;
+  const paid: { kind: string; credits: Decimal }[] = [];
+  const free: { kind: string; credits: Decimal }[] = [];
+  for (const a of statement.accounts) {
+    if (accounts && !accounts.has(a.account)) continue;
+    for (const c of a.cycles) {
+      if (!cycles.has(c.index)) continue;
+      total = total.plus(creditsBoughtIn(card, c));
+      const versions = c.version === undefined ? card.versions ?? [card] : [versionOf(card, c.version)];
+      for (const g of c.grants) {
+        if (GIVEN_KINDS.has(g.kind) || g.granted.isZero()) continue;
+        (versions.some((v) => isPaidGrant(v, g.kind)) ? paid : free).push({ kind: g.kind, credits: g.granted });
+      }
+    }
+  }
+  return { total, byKind: kindsOf(paid), free: kindsOf(free) };
 }
 
 /** Credits summed by grant kind, in the order the kinds first come. */

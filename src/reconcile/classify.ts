@@ -111,7 +111,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
     if (line.duplicates.gt(0)) {
       return { class: "duplicate_events", explanation: `the bill charges ${n(bill.amount)} ${unit} for events the log has on this line only as repeats of an earlier event_id (quantity ${n(line.duplicates)}), counted once by burnrate, on the first row's line${repeatAt(line)}`, shiftable: false };
     }
-    if (line.meters[0] === CREDITS_BOUGHT) return boughtVerdict(card, bill, line.unpricedCredits);
+    if (line.meters[0] === CREDITS_BOUGHT) return boughtVerdict(card, bill, line.unpricedCredits, line.freeCredits);
     const failed = skippedVerdict(line, { step, money: step !== card.precision.step, unit, tolerated }, "missing_in_usage");
     if (failed) return failed;
     // A credit the bill gives on a line the usage has none of (FOCUS credits often carry none of the usage's tags) is a credit, not a charge.
@@ -360,10 +360,16 @@ function repeatAt(line: AlignedLine): string {
  * the card has no credit price to price what it buys (Flikly's packs). It read "the usage log has no such events"
  * either way (newcomer66 M2), where the one case is a purchase the account file lacks and the other cannot be checked.
  */
-function boughtVerdict(card: RateCard, bill: NonNullable<AlignedLine["bill"]>, unpriced: Decimal | undefined): Verdict {
+function boughtVerdict(card: RateCard, bill: NonNullable<AlignedLine["bill"]>, unpriced: Decimal | undefined, free: AlignedLine["freeCredits"]): Verdict {
   const billed = `the bill charges ${n(bill.amount)} ${card.currency} for credits bought${bill.quantity === undefined ? "" : `, quantity ${n(bill.quantity)}`}`;
   if (unpriced !== undefined) {
     return { class: "unexplained", explanation: `${billed}; the account file's grants buy ${n(unpriced)} credits in this cycle, but the card gives no credit_price to price them: checked by hand, the line is listed apart with ignore in the bill mapping's activities:`, shiftable: false };
+  }
+  // The account file grants credits the card gives free: the invoice bills a gift, or the card is wrong to give it (red72b M3:
+  // "buy no credits" read as if the account file lacked the grant).
+  if (free !== undefined && free.length > 0) {
+    const gifts = free.map((g) => `${n(g.credits)} ${g.kind}`).join(", ");
+    return { class: "missing_in_usage", explanation: `${billed}; the account file grants ${gifts} credits in this cycle, which the card gives free (paid: false): the invoice bills a gift, or the card is wrong to give it?`, shiftable: false };
   }
   return { class: "missing_in_usage", explanation: `${billed}; the account file's grants buy no credits in this cycle: a purchase missing from its grants:, or dated in another cycle?`, shiftable: false };
 }

@@ -149,7 +149,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       computed: { units: sumOf(lines.filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)), money: lines.some((l) => l.money && l.computed !== undefined), inCurrency: compared.map((c) => c.computedMoney) },
     }),
     payments: bill.layout === "ledger"
-      ? { bill: sumOf(payments.map((p) => p.amount)), granted: sumOf(compared.map((c) => c.granted.total)), byKind: kindsOf(compared.flatMap((c) => c.granted.byKind)), rows: payments.length }
+      ? { bill: sumOf(payments.map((p) => p.amount)), granted: sumOf(compared.map((c) => c.granted.total)), byKind: kindsOf(compared.flatMap((c) => c.granted.byKind)), free: kindsOf(compared.flatMap((c) => c.granted.free)), rows: payments.length }
       : undefined,
   };
 }
@@ -345,7 +345,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     recut: bills ? { accountStart: part.moved ?? ctx.own.start(0), billStart: bills.start(0), ...(bills.zone === ctx.own.zone ? {} : { zone: bills.zone }), ...(whose === undefined ? {} : { accounts: whose }) } : undefined,
     // The cycles outside the bill at its cut hold what the cut moved out of it.
     outsideBill: outsideBill(found?.statement ?? statement, cycles, accounts),
-    granted: granted(statement, cycles, accounts),
+    granted: granted(card, statement, cycles, accounts),
     shift: found ? shiftOf(found, lines, whose, { rule, declared, cut: ctx.cut, accountZone: settings.zone.name }) : undefined,
     computedMoney: inCurrency([...lines.values()], (line) => versionAt(calendar.start(line.cycle)).creditPrice),
     overage: aligner.comparesOverage ? undefined : uncomparedOverage(statement, cycles, accounts),

@@ -10,6 +10,7 @@ import type { RateCard } from "../ratecard/types.js";
 import type { FeeCycle } from "../ratecard/plan-fee.js";
 import { Calendar, formatInstant, Zone, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
+import { boughtByPeriod, type LoggedGrant } from "./recut-bought.js";
 
 /** What reconciling needs of a statement line: a replay's own, or one summed from its ledger at other boundaries. */
 type CutLine = Pick<StatementLine, "meter" | "component" | "dimensions" | "quantity" | "unitPrice" | "amount" | "events">;
@@ -180,11 +181,18 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
   // Credits bought, by account, bill period and grant kind: a bill's credits_bought line is compared with them (red63e
   // H1: a purchase on Nov 20 of a bill cut on the 5th was "missing in usage", the re-cut periods having no grants).
   const bought = new Map<string, Map<number, Map<string, Decimal>>>();
+  // The same grants as logged, by account, for the versions they were bought under (boughtByPeriod).
+  const logged = new Map<string, LoggedGrant[]>();
   const push = (e: LedgerEntry) => {
     if (e.type === "payment" && e.grant !== undefined) {
       const periods = bought.get(e.account) ?? new Map<number, Map<string, Decimal>>();
       bought.set(e.account, periods);
       const index = Math.max(-1, bills.indexOf(e.at));
+      if (settings.versions !== undefined) {
+        const mine = logged.get(e.account) ?? [];
+        logged.set(e.account, mine);
+        mine.push({ period: index, at: e.at, kind: e.grant, amount: e.amount });
+      }
       const kinds = periods.get(index) ?? new Map<string, Decimal>();
       periods.set(index, kinds);
       kinds.set(e.grant, (kinds.get(e.grant) ?? ZERO).plus(e.amount));
@@ -213,12 +221,13 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
     for (const p of parts) add(p.component, p.quantity, p.amount, p.unitPrice);
     add(undefined, e.quantity ?? ZERO, parts.reduce((rest, p) => rest.minus(p.amount), amount));
   };
-  const statement = await replayFiles(card, settings, usage, { push, restart: () => (accounts.clear(), bought.clear()), parts: true });
+  const statement = await replayFiles(card, settings, usage, { push, restart: () => (accounts.clear(), bought.clear(), logged.clear()), parts: true });
   const first = statement.accounts[0]?.cycles[0]?.start ?? bills.start(0);
   return {
     accounts: statement.accounts.map((a) => {
       const periods = accounts.get(a.account) ?? new Map<number, Map<string, CutLine>>();
       const grants = bought.get(a.account) ?? new Map<number, Map<string, Decimal>>();
+      const boughtIn = settings.versions === undefined ? undefined : boughtByPeriod(settings.versions, a.cycles.map((c) => c.start), logged.get(a.account) ?? []);
       for (const index of grants.keys()) if (!periods.has(index)) periods.set(index, new Map());
       const owes = new Map<number, FeeCycle[]>();
       for (const c of fees ? a.cycles : []) {
@@ -236,6 +245,8 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
           total: [...lines.values()].reduce((s, l) => s.plus(l.amount), ZERO),
           lines: [...lines.values()],
           grants: [...(grants.get(index) ?? [])].map(([kind, granted]) => ({ kind, granted })),
+          // With versions, creditsBoughtIn reads only these: a period of no purchase carries none bought, not no record.
+          ...(boughtIn === undefined ? {} : { boughtIn: boughtIn.get(index) ?? [] }),
           ...(owes.has(index) ? { owes: owes.get(index)! } : {}),
         })),
       };

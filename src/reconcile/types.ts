@@ -87,6 +87,8 @@ export interface AlignedLine {
   firstRepeat?: FirstRepeat;
   /** A credits-bought line's credits that the account file's grants buy in the cycle where no credit price gives their money: not compared. */
   unpricedCredits?: Decimal;
+  /** A credits-bought line's grants of kinds the card gives free (paid: false) in the cycle: what a billed line may be billing (red72b M3). */
+  freeCredits?: readonly { kind: string; credits: Decimal }[];
   /** Quantity of the events the log repeats (same event_id) behind this line: priced once, perhaps billed twice. */
   duplicates: Decimal;
   /** What those repeats would cost as events, when each is a flow event (components and surcharges included). */
@@ -222,7 +224,7 @@ export interface Reconciliation {
   /** The rows a bill mapping ignores, summed by activity, account (where the bill names accounts) and cycle. */
   ignored: IgnoredRows[];
   /** A ledger's Payment rows against the grants of the account file, over the bill's cycles. */
-  payments: { bill: Decimal; granted: Decimal; byKind: readonly { kind: string; credits: Decimal }[]; rows: number } | undefined;
+  payments: { bill: Decimal; granted: Decimal; byKind: readonly { kind: string; credits: Decimal }[]; free: readonly { kind: string; credits: Decimal }[]; rows: number } | undefined;
   /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
   fallbacks: readonly FallbackNearMiss[];
   /** What the replay of the usage read: its accounts (for the warning of a customer spelled two ways, as statement's) and its rows, with those left out before the first cycle (--skip-before-anchor) and those counted once as repeats. */

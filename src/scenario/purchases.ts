@@ -23,8 +23,9 @@ export interface Purchase {
 
 /**
  * The kind a simulation buys: the scenario's `buys:`, else the first kind to buy the card declares; undefined when it
- * declares none. A kind some version gives free (paid: false: Flowly's bonus made a promotion) is no purchase: a plan
- * that runs short cannot buy it.
+ * declares none. A kind every version gives free (paid: false: Flowly's bonus made a promotion) is no purchase: a plan
+ * that runs short cannot buy it. One a version gives free is bought only in the cycles of a version that sells it
+ * (red72b M2: free from December, November bought nothing either).
  */
 export function cardPurchase(card: RateCard, buys?: string): Purchase | undefined {
   const kind = buys ?? buyableKinds(card).find((k) => BOUGHT_KINDS.includes(k));
@@ -35,12 +36,13 @@ export function cardPurchase(card: RateCard, buys?: string): Purchase | undefine
 }
 
 /**
- * The kinds a customer can buy of the card: every kind it declares that no plan gives and that no version gives free,
+ * The kinds a customer can buy of the card: every kind it declares that no plan gives and that some version sells (not
+ * paid: false there; a cycle buys it only under a version that sells it, `sold`),
  * the kinds of BOUGHT_KINDS first, in its order (the one a simulation buys unasked first), then the card's others.
  */
 export function buyableKinds(card: RateCard): string[] {
   const versions = card.versions ?? [card];
-  const declared = [...new Set(versions.flatMap((v) => [...v.grantKinds.keys()]))].filter((k) => !GIVEN_KINDS.has(k) && versions.every((v) => !v.grantKinds.has(k) || isPaidGrant(v, k)));
+  const declared = [...new Set(versions.flatMap((v) => [...v.grantKinds.keys()]))].filter((k) => !GIVEN_KINDS.has(k) && versions.some((v) => v.grantKinds.has(k) && isPaidGrant(v, k)));
   return [...BOUGHT_KINDS.filter((k) => declared.includes(k)), ...declared.filter((k) => !BOUGHT_KINDS.includes(k))];
 }
 
@@ -119,10 +121,11 @@ export function boughtAt(cycle: CycleStatement, versions: VersionsOn, purchase: 
   return parts(cycle, versions).find((p) => sold(p, versions, purchase.kind))?.from;
 }
 
-/** Whether a part's plan, in the version in force over it, sells the kind. */
+/** Whether a part's plan, in the version in force over it, sells the kind: a version that gives the kind free (paid: false), or has it not, sells none. */
 function sold(part: { plan: string | undefined; from: Instant }, versions: VersionsOn, kind: string): boolean {
-  const plan = part.plan === undefined ? undefined : versions.at(part.from).plans.get(part.plan);
-  return plan !== undefined && sells(plan, kind);
+  const version = versions.at(part.from);
+  const plan = part.plan === undefined ? undefined : version.plans.get(part.plan);
+  return plan !== undefined && sells(plan, kind) && version.grantKinds.has(kind) && isPaidGrant(version, kind);
 }
 
 /**

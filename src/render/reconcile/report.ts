@@ -165,7 +165,7 @@ export function reconcileBlocks(r: Reconciliation, account: RenderContext, view:
   if (allNotes.length > notes.length) blocks.push({ kind: "note", text: `${(allNotes.length - notes.length).toLocaleString("en-US")} more line(s) that agree have a note: --all-lines or --format json lists each.` });
 
   if (r.payments) {
-    blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}.` });
+    blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}${r.payments.free.length === 0 ? "" : ` (given free by the card, not compared: ${r.payments.free.map((k) => `${k.kind} ${amount(k.credits)}`).join(", ")})`}.` });
   }
   if (r.credits.length > 0) {
     blocks.push({

@@ -186,7 +186,22 @@ function mostAsked(p: PlanResult): { asked: Decimal; allowance: Decimal } | unde
 /** The plans of the cycles that refuse usage and sell no top-ups to cover it. */
 function unsoldPlans(p: PlanResult): string[] {
   // A cycle after the subscription's end buys nothing on any plan: its plan is not one that sells none (red63 M3).
-  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.some((r) => !isEndedReason(r.reason))).map((c) => c.plan.label))];
+  const unsold = p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.some((r) => !isEndedReason(r.reason)));
+  return [...new Set(unsold.map((c) => c.plan.label))].map((label) => {
+    // A plan that buys in some of its cycles is named with the others alone (red72b M2: "Pro cannot buy top-ups" beside a
+    // November that bought them, where a card version from December gives them free).
+    const sold = p.cycles.some((c) => c.plan.label === label && c.topupsSoldAt !== undefined);
+    const cycles = unsold.filter((c) => c.plan.label === label).map((c) => c.index + 1);
+    return sold ? `${label} in cycle${cycles.length === 1 ? "" : "s"} ${cycles.join(", ")}` : label;
+  });
+}
+
+/** Why a kind is not sold where a version of the card gives it free (paid: false): said, or "Pro cannot buy top-ups" hides it (red72b M2). */
+function givenFree(card: RateCard, kind: string): string {
+  const versions = (card.versions ?? [card]).filter((v) => v.grantKinds.get(kind)?.paid === false);
+  if (versions.length === 0) return "";
+  const whose = card.versions === undefined ? "the card gives" : `card version${versions.length === 1 ? "" : "s"} ${versions.map((v) => `"${v.version}"`).join(", ")} ${versions.length === 1 ? "gives" : "give"}`;
+  return ` (${whose} ${kind} free: paid: false, sold by none)`;
 }
 
 /**
@@ -309,7 +324,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
   // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
   const unsold = unsoldPlans(p);
-  if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}: refused usage stays refused.`);
+  if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}${givenFree(card, p.purchase?.kind ?? TOPUP)}: refused usage stays refused.`);
   const asked = p.cycles.flatMap((c) => (c.asked === undefined ? [] : [c.asked]));
   if (asked.length > 0) {
     const least = asked.reduce((a, b) => (b.lt(a) ? b : a));
