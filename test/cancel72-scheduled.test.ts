@@ -3,33 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { quillCard } from "./helpers/cards.js";
 
 // newcomer72a H2: gale, on scale, asked for a downgrade to starter on 10 October (it waits for 1 November under
 // next_cycle) and took it back on the 20th. Naming scale again changes nothing by design, so November was billed on
 // starter: 29 instead of 349, its usage refused past starter's 500 credits. `cancel_scheduled: true` takes it back.
 // A job costs 1 credit; a credit sells at 0.012 USD. Starter 500 credits for 29, growth 2,000 for 99, scale 8,000 for 349.
-const CARD = `provider: quill
-version: "1"
-effective: "2026-10-01"
-unit: credits
-currency: USD
-credit_price: "0.012"
-precision: { display: 2, rounding: half-up, round_at: none }
-cycle: { period: monthly }
-plan_changes: { upgrade: prorated, downgrade: next_cycle }
-categories:
-  api: { label: API }
-pools:
-  main: { label: Main, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  starter: { label: Starter, included: 500, price: 29 }
-  growth: { label: Growth, included: 2000, price: 99 }
-  scale: { label: Scale, included: 8000, price: 349 }
-meters:
-  job: { description: a job, aggregation: flow, category: api, pool: main, price: "1" }
-`;
+const CARD = quillCard({ upgrade: "prorated" });
 
 // 100 jobs in October, 1,000 on 5 November: more than starter's 500, well within scale's 8,000.
 const USAGE = "timestamp,meter,quantity\n2026-10-15T10:00:00Z,job,100\n2026-11-05T10:00:00Z,job,1000\n";

@@ -3,30 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { quillCard } from "./helpers/cards.js";
 
 // newcomer72a H3: in a file of many accounts, dune's pack written without `account: dune` was acme's: acme billed a
 // 1,500-credit pack it never bought (+18.00 at 0.012), dune's usage refused, exit 0, no word. A job costs 1 credit;
 // growth includes 2,000 credits for 99 USD; a pack's credits sell at 0.012 USD each.
-const CARD = `provider: quill
-version: "1"
-effective: "2026-10-01"
-unit: credits
-currency: USD
-credit_price: "0.012"
-precision: { display: 2, rounding: half-up, round_at: none }
-cycle: { period: monthly }
-categories:
-  api: { label: API }
-pools:
-  main: { label: Main, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-  pack: { priority: 2, expires: { after_months: 1 }, counts_toward_allowance: false }
-plans:
-  growth: { label: Growth, included: 2000, price: 99 }
-meters:
-  job: { description: a job, aggregation: flow, category: api, pool: main, price: "1" }
-`;
+const CARD = quillCard({ kinds: ["pack: { priority: 2, expires: { after_months: 1 }, counts_toward_allowance: false }"], plans: ["growth: { label: Growth, included: 2000, price: 99 }"] });
 
 // dune runs 3,000 jobs on 10 October: 2,000 from its allowance, 1,000 more from the pack it bought.
 const USAGE = "timestamp,account,meter,quantity\n2026-10-06T10:00:00Z,acme,job,10\n2026-10-10T10:00:00Z,dune,job,2000\n2026-10-10T11:00:00Z,dune,job,1000\n";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { giftsCard } from "./helpers/cards.js";
 import { folderMaker } from "./helpers/gateway-logs.js";
 
 // newcomer72a H1: a support engineer's goodwill promo of 300 credits was billed at the card's credit_price as credits
@@ -10,27 +11,7 @@ const folder = folderMaker("paid72-");
 
 /** The card, its promo given free (`paid: false`) or left to the default (paid), with other grant kinds after it. */
 function card(promo = "paid: false", more = ""): string {
-  return `provider: gifts
-version: "1"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.012"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c: { label: Calls }
-pools:
-  usage: { label: Usage, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-  promo: { priority: 0, expires: { after_months: 1 }${promo === "" ? "" : `, ${promo}`} }
-  topup: { priority: 2, expires: never }
-${more}plans:
-  pro: { label: Pro, included: 1000, price: 99 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: usage, price: "2" }
-`;
+  return giftsCard({ promo: promo === "" ? "" : `, ${promo}`, more });
 }
 
 const PROMO = '  - { account: acme, kind: promo, amount: 300, at: "2026-11-05T00:00:00Z" }\n';

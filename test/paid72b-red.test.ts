@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { giftsCard } from "./helpers/cards.js";
 import { folderMaker } from "./helpers/gateway-logs.js";
 
 // red72b: faults found in stop 72's grant kinds given free (paid: false), and around them. Figures by hand from the
@@ -11,27 +12,7 @@ const folder = folderMaker("paid72b-");
 
 /** The card as version `version` from `effective`, each grant kind's extra keys as given. */
 function card(version: string, effective: string, promo = "", topup = ""): string {
-  return `provider: gifts
-version: "${version}"
-effective: "${effective}"
-unit: credits
-currency: USD
-credit_price: "0.012"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c: { label: Calls }
-pools:
-  usage: { label: Usage, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-  promo: { priority: 0, expires: { after_months: 1 }${promo} }
-  topup: { priority: 2, expires: never${topup} }
-plans:
-  pro: { label: Pro, included: 1000, price: 99 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: usage, price: "2" }
-`;
+  return giftsCard({ version, effective, promo, topup });
 }
 
 type Line = { cycle: string; meter: string; computed_quantity: string | null; computed_amount: string | null; bill_amount: string | null; class: string };

@@ -40,27 +40,21 @@ describe("a scenario's components on every version in force (newcomer72b M5)", (
     expect(totals(both.stdout)).toEqual(["3100", "2800", "3100"]);
   });
 
-  it("prices cached tokens under the version that prices them: 100 + 50 x 0.1 = 105 a day from February", async () => {
-    const r = await simulate(folder("input_tokens: 100, input_cached_tokens: 50"), "v2.yaml");
-    expect(r.code).toBe(0);
-    // v2 is effective from February: alone it prices January too, as the card given.
-    expect(totals(r.stdout)).toEqual(["3255", "2940", "3255"]);
-  });
-
-  it("prices a component under the versions that price it, and at nothing under one that does not: 100 a day in January, 105 from February", async () => {
-    const r = await simulate(folder("input_tokens: 100, input_cached_tokens: 50"), "v1.yaml", "v2.yaml");
-    expect(r.code).toBe(0);
-    expect(totals(r.stdout)).toEqual(["3100", "2940", "3255"]);
-  });
-
-  it("prices a version that stops pricing a component at nothing for it (red72b M1): 105 a day in January, then 100", async () => {
-    const dir = folder("input_tokens: 100, input_cached_tokens: 50");
-    writeFileSync(join(dir, "early.yaml"), card("2", "2027-01-01"));
-    writeFileSync(join(dir, "late.yaml"), card("1", "2027-02-01"));
-    const r = await simulate(dir, "early.yaml", "late.yaml");
-    expect(r.code).toBe(0);
-    expect(totals(r.stdout)).toEqual(["3255", "2800", "3100"]);
-  });
+  // Cached tokens 50 a call: 100 + 50 x 0.1 = 105 a day under a version that prices them, 100 under one that does not.
+  const priced: [string, string[], string[]][] = [
+    ["prices cached tokens under the version that prices them: alone, v2 prices January too, as the card given", ["v2.yaml"], ["3255", "2940", "3255"]],
+    ["prices a component under the versions that price it, and at nothing under one that does not: 100 a day in January, 105 from February", ["v1.yaml", "v2.yaml"], ["3100", "2940", "3255"]],
+    ["prices a version that stops pricing a component at nothing for it (red72b M1): 105 a day in January, then 100", ["early.yaml", "late.yaml"], ["3255", "2800", "3100"]],
+  ];
+  for (const [title, cards, expected] of priced) {
+    it(title, async () => {
+      const dir = folder("input_tokens: 100, input_cached_tokens: 50");
+      writeFileSync(join(dir, "early.yaml"), card("2", "2027-01-01"));
+      writeFileSync(join(dir, "late.yaml"), card("1", "2027-02-01"));
+      const r = await simulate(dir, ...cards);
+      expect([r.code, totals(r.stdout)]).toEqual([0, expected]);
+    });
+  }
 
   it("still refuses a name no version prices, 0 or not, where it is a typo of one", async () => {
     const r = await simulate(folder("input_tokens: 100, input_cahced_tokens: 0"), "v2.yaml");

@@ -3,32 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { quillCard } from "./helpers/cards.js";
 
 // red72c: what waits for the cycle's end beside other changes. quill: starter 500 credits for 29, growth 2,000 for 99,
 // scale 8,000 for 349; a job costs 1 credit; downgrades wait for the next cycle (next_cycle). gale is on scale from
 // 1 October and asks for starter on 10 October, which waits for 1 November.
-const card = (upgrade: string) => `provider: quill
-version: "1"
-effective: "2026-10-01"
-unit: credits
-currency: USD
-credit_price: "0.012"
-precision: { display: 2, rounding: half-up, round_at: none }
-cycle: { period: monthly }
-plan_changes: { upgrade: ${upgrade}, downgrade: next_cycle }
-categories:
-  api: { label: API }
-pools:
-  main: { label: Main, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  starter: { label: Starter, included: 500, price: 29 }
-  growth: { label: Growth, included: 2000, price: 99 }
-  scale: { label: Scale, included: 8000, price: 349 }
-meters:
-  job: { description: a job, aggregation: flow, category: api, pool: main, price: "1" }
-`;
+const card = (upgrade: string) => quillCard({ upgrade });
 
 // 100 jobs on 15 October, 1,000 on 5 November (more than starter's 500), 1,000 on 20 November: a calendar
 // November of 2,000 jobs, each event refused on starter's 500, both served on growth's 2,000 or scale's 8,000.

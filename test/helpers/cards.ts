@@ -142,3 +142,61 @@ export function callMeter(m: { name?: string; price?: string; dimensions?: strin
 export function tokenMeter(cached: boolean): string[] {
   return ["  call:", "    description: a model call", "    aggregation: flow", "    category: api", "    pool: main", '    price: "0"', "    components:", '      input_tokens: "1"', ...(cached ? ['      input_cached_tokens: "0.1"'] : [])];
 }
+
+/**
+ * A card of plans at 29, 99 and 349 USD (starter 500 credits, growth 2,000, scale 8,000 unless `plans` says), a job of
+ * 1 credit, a credit at 0.012 USD, money rounded half-up; with `upgrade`, its plan_changes (downgrades next_cycle).
+ */
+export function quillCard({ upgrade, kinds = [], plans = ["starter: { label: Starter, included: 500, price: 29 }", "growth: { label: Growth, included: 2000, price: 99 }", "scale: { label: Scale, included: 8000, price: 349 }"] }: { upgrade?: string; kinds?: string[]; plans?: string[] } = {}): string {
+  return [
+    "provider: quill",
+    'version: "1"',
+    'effective: "2026-10-01"',
+    "unit: credits",
+    "currency: USD",
+    'credit_price: "0.012"',
+    "precision: { display: 2, rounding: half-up, round_at: none }",
+    "cycle: { period: monthly }",
+    ...(upgrade === undefined ? [] : [`plan_changes: { upgrade: ${upgrade}, downgrade: next_cycle }`]),
+    "categories:",
+    "  api: { label: API }",
+    "pools:",
+    "  main: { label: Main, when_exhausted: block }",
+    "grant_kinds:",
+    "  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }",
+    ...kinds.map((k) => `  ${k}`),
+    "plans:",
+    ...plans.map((p) => `  ${p}`),
+    "meters:",
+    '  job: { description: a job, aggregation: flow, category: api, pool: main, price: "1" }',
+    "",
+  ].join("\n");
+}
+
+/**
+ * The gift card: Pro 99 USD with 1,000 credits, a call 2 credits, a credit 0.012 USD; a `promo` kind (priority 0, a
+ * month) and a `topup` kind (never expires), each with the extra keys given (", paid: false"), and kinds after them.
+ */
+export function giftsCard({ version = "1", effective = "2026-11-01", promo = "", topup = "", more = "" }: { version?: string; effective?: string; promo?: string; topup?: string; more?: string } = {}): string {
+  return `provider: gifts
+version: "${version}"
+effective: "${effective}"
+unit: credits
+currency: USD
+credit_price: "0.012"
+precision: { display: 2, rounding: half-even, round_at: none }
+cycle: { period: monthly }
+categories:
+  c: { label: Calls }
+pools:
+  usage: { label: Usage, when_exhausted: block }
+grant_kinds:
+  included: { priority: 1, expires: cycle_end }
+  promo: { priority: 0, expires: { after_months: 1 }${promo} }
+  topup: { priority: 2, expires: never${topup} }
+${more}plans:
+  pro: { label: Pro, included: 1000, price: 99 }
+meters:
+  call: { description: a call, aggregation: flow, category: c, pool: usage, price: "2" }
+`;
+}
