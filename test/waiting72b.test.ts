@@ -116,13 +116,21 @@ describe("still_waits and the note only while true (red72c M1)", () => {
   });
 });
 
-describe("the plan named at the cycle's start opens that cycle on it (red72c M2)", () => {
-  it("scale named at 1 November while starter waits: November on scale, 349, 8,000, its 2,000 jobs served", async () => {
+describe("the plan in force named at the cycle's start re-states it (red72d H1, H2)", () => {
+  // A CRM export states the plan each night at 00:00: its row of 1 November still says scale. Taken as a change back, it
+  // undid the downgrade (November on scale, 349, both 1,000-job events served) and an allowance cut with it.
+  it("scale named at 1 November while starter waits: November on starter, 29, 500 credits, both 1,000-job events refused", async () => {
     const r = await statement(files(DOWNGRADE + "  - { at: 2026-11-01, plan: scale }\n"));
-    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(r.code).toBe(0);
     const [, november] = cyclesOf(r.stdout);
-    expect(november!.timeline).toEqual([{ at: "2026-11-01T00:00:00Z", change: "plan", from: "scale", to: "scale", granted: "0", removed: "0", applies_at: null }]);
-    expect([november!.money.plan, november!.allowance, november!.total, refused(november!)]).toEqual(["349", "8000", "2000", 0]);
+    expect([november!.money.plan, november!.allowance, november!.total, refused(november!)]).toEqual(["29", "500", "0", 2]);
+  });
+
+  it("scale named at 1 November while a cut to 2,000 waits: November on scale with 2,000 (not 8,000), 349, its 2 x 1,000 jobs just served", async () => {
+    const r = await statement(files("changes:\n  - { at: 2026-10-10, allowance: 2000 }\n  - { at: 2026-11-01, plan: scale }\n"));
+    expect(r.code).toBe(0);
+    const [, november] = cyclesOf(r.stdout);
+    expect([november!.money.plan, november!.allowance, november!.total, refused(november!)]).toEqual(["349", "2000", "2000", 0]);
   });
 });
 

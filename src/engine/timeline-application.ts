@@ -247,10 +247,10 @@ export abstract class TimelineApplication extends AccountRuns {
     // An allowance agreed for the plan in force replaces an allowance waiting for it, not a change of plan waiting
     // (red team, stop 37: an allowance restated after a downgrade was asked cancelled the downgrade).
     const otherPlanWaits = run.pending !== undefined && run.pending.plan.key !== before.plan.key;
-    // At a cycle's start a plan change opens the cycle on the plan it names, the plan in force named again too: what
-    // waited for that start is replaced, as a cancellation there takes it back (red72c M2: November opened on the
-    // downgrade under "scale -> scale, at once").
-    const replaces = c.change.kind === "plan" ? !restated || newCycle : c.change.kind === "allowance" && !otherPlanWaits;
+    // The plan in force named again re-states it, at a cycle's start too, where a downgrade waited for: a CRM export
+    // states the plan each night at 00:00, and the one of 1 November still says yesterday's (red72d H1: naming it there
+    // took back the downgrade, and an allowance cut with it, +320 USD in November). cancel_scheduled takes them back.
+    const replaces = c.change.kind === "plan" ? !restated : c.change.kind === "allowance" && !otherPlanWaits;
     const waited = this.waited.get(run.id);
     if (replaces && run.pending !== undefined && waited !== undefined) this.endWait(waited, `was replaced by the change at ${formatLocation(c.origin)}`);
     if (replaces) run.pending = undefined;
