@@ -1,4 +1,5 @@
 import { formatLocation, type Location, shown } from "../errors.js";
+import { formatInstant } from "../time.js";
 import { nearMissAmong } from "../usage/near-miss.js";
 import type { AccountSettings } from "./account.js";
 import type { AccountStatement, CycleStatement } from "../engine/types.js";
@@ -272,18 +273,33 @@ function accountValueFix(used: string, named: string): string {
  * without a word). A file that names no account but its own bills every account so on purpose (a log of many accounts
  * on one set of terms) and is told nothing; nor is a reward's creator with no usage of its own, billed on no plan.
  */
-export function unnamedAccountsNote(settings: AccountSettings, accounts: readonly { account: string; rewardsOnly?: true }[], lookalikes: readonly LookalikeAccount[], grantOnly: readonly GrantOnly[] = []): string | undefined {
+export function unnamedAccountsNote(settings: AccountSettings, accounts: readonly AccountStatement[], lookalikes: readonly LookalikeAccount[], grantOnly: readonly GrantOnly[] = []): string | undefined {
   if (settings.accounts.size < 2 || settings.unnamedOnTopLevel === true) return undefined;
   // A grant's account of no usage is no usage account: grantOnlyNote tells it.
   const warned = new Set([...lookalikes.map((l) => l.used), ...grantOnly.map((g) => g.account)]);
-  const unnamed = accounts.filter((a) => a.rewardsOnly !== true && !settings.accounts.has(a.account) && !warned.has(a.account)).map((a) => a.account);
+  const unnamedAccounts = accounts.filter((a) => a.rewardsOnly !== true && !settings.accounts.has(a.account) && !warned.has(a.account));
+  const unnamed = unnamedAccounts.map((a) => a.account);
   if (unnamed.length === 0) return undefined;
   const named = unnamed.slice(0, NAMED_UNNAMED).map((a) => shown(a)).join(", ");
+  const early = feesBeforeUsage(unnamedAccounts.slice(0, NAMED_UNNAMED));
   const more = unnamed.length > NAMED_UNNAMED ? ` and ${(unnamed.length - NAMED_UNNAMED).toLocaleString("en-US")} more` : "";
   const one = unnamed.length === 1;
   const which = one ? `usage account ${named} is` : `${unnamed.length.toLocaleString("en-US")} usage accounts, ${named}${more}, are`;
   const grants = (settings.terms.recurringGrants?.length ?? 0) > 0 ? ", with its recurring grants" : "";
-  return `burnrate: note: ${which} not named in the account file: billed on its top-level terms (plan ${settings.terms.plan.key}${grants}); name ${one ? "it" : "each"} under accounts: for terms of ${one ? "its" : "their"} own, or write unnamed_accounts: top_level in the file where that is meant\n`;
+  return `burnrate: note: ${which} not named in the account file: billed on its top-level terms (plan ${settings.terms.plan.key}${grants})${early}; name ${one ? "it" : "each"} under accounts: for terms of ${one ? "its" : "their"} own, or write unnamed_accounts: top_level in the file where that is meant\n`;
+}
+
+/**
+ * Where accounts the note names are billed cycles before their first usage: from the file's first cycle, the plan's fee
+ * each (newcomer72a M6: one row of a customer on 21 October billed 99 x 3, September's too, on a note that did not say).
+ */
+function feesBeforeUsage(accounts: readonly AccountStatement[]): string {
+  const early = accounts.flatMap((a) => {
+    const cycles = a.cycles;
+    const first = cycles.findIndex((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0);
+    return first > 0 ? [`${shown(a.account)} ${first} cycle${first === 1 ? "" : "s"} before its first usage, from ${formatInstant(cycles[0]!.start)}`] : [];
+  });
+  return early.length === 0 ? "" : `, from the file's first cycle: ${early.join(", ")}`;
 }
 
 /** Unnamed accounts a note names, before it counts the rest. */
