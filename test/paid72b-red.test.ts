@@ -131,6 +131,14 @@ describe("simulate and a purchase kind a later version gives free (red72b M2)", 
     const table = await burnrate(["simulate", "sc.yaml", "--card", "v1.yaml", "--card", "v2.yaml", "--format", "table"], { cwd: dir });
     expect(table.stdout.replace(/\s+/g, " ")).toContain('Pro in cycle 2 cannot buy top-ups (card version "2" gives topup free: paid: false, sold by none): refused usage stays refused.');
   });
+
+  it("says why where the later version declares no top-ups at all (red72d L1): the same 200.40", async () => {
+    const dir = folder({ ...files, "v2.yaml": card("2", "2026-12-01").replace(/^ {2}topup: .*\n/m, "") });
+    const [plan] = (await json(["simulate", "sc.yaml", "--card", "v1.yaml", "--card", "v2.yaml"], dir)).plans;
+    expect(plan.money).toBe("200.4");
+    const table = await burnrate(["simulate", "sc.yaml", "--card", "v1.yaml", "--card", "v2.yaml", "--format", "table"], { cwd: dir });
+    expect(table.stdout.replace(/\s+/g, " ")).toContain('Pro in cycle 2 cannot buy top-ups (card version "2" declares no topup): refused usage stays refused.');
+  });
 });
 
 async function json(args: string[], cwd: string) {

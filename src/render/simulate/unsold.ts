@@ -15,10 +15,18 @@ export function unsoldPlans(p: PlanResult): string[] {
   });
 }
 
-/** Why a kind is not sold where a version of the card gives it free (paid: false): said, or "Pro cannot buy top-ups" hides it (red72b M2). */
+/**
+ * Why a kind is not sold where a version of the card gives it free (paid: false) or declares it not at all: said, or
+ * "Pro cannot buy top-ups" hides it (red72b M2; red72d L1, a later version without the kind).
+ */
 export function givenFree(card: RateCard, kind: string): string {
-  const versions = (card.versions ?? [card]).filter((v) => v.grantKinds.get(kind)?.paid === false);
-  if (versions.length === 0) return "";
-  const whose = card.versions === undefined ? "the card gives" : `card version${versions.length === 1 ? "" : "s"} ${versions.map((v) => `"${v.version}"`).join(", ")} ${versions.length === 1 ? "gives" : "give"}`;
-  return ` (${whose} ${kind} free: paid: false, sold by none)`;
+  const versions = card.versions ?? [card];
+  const named = (list: readonly RateCard[], one: string, many: string) => (card.versions === undefined ? `the card ${one}` : `card version${list.length === 1 ? "" : "s"} ${list.map((v) => `"${v.version}"`).join(", ")} ${list.length === 1 ? one : many}`);
+  const free = versions.filter((v) => v.grantKinds.get(kind)?.paid === false);
+  const lacking = versions.filter((v) => !v.grantKinds.has(kind));
+  const why = [
+    ...(free.length === 0 ? [] : [`${named(free, "gives", "give")} ${kind} free: paid: false, sold by none`]),
+    ...(lacking.length === 0 ? [] : [`${named(lacking, "declares", "declare")} no ${kind}`]),
+  ];
+  return why.length === 0 ? "" : ` (${why.join("; ")})`;
 }
